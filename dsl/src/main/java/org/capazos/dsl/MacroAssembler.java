@@ -1,0 +1,450 @@
+package org.capazos.dsl;
+
+import org.capazos.isa.RelocKind;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Supplier;
+
+import static org.capazos.dsl.Registers.*;
+
+/**
+ * The assembler to write routines in. Unlike the raw {@link Assembler}, a macro method may emit several
+ * instructions: moves of any 64-bit value, addresses of symbols, functions with AAPCS64 frames, and
+ * structured control flow with the labels managed for you. Where a macro needs a scratch register it uses
+ * {@code x16}/{@code x17} (IP0/IP1, which AAPCS64 reserves for exactly this), unless told otherwise.
+ */
+public class MacroAssembler extends Assembler {
+    /** The scratch registers macros may clobber. */
+    public static final XReg SCRATCH = x16, SCRATCH2 = x17;
+
+    private final ModuleBuilder module;
+    private final Deque<Loop> loops = new ArrayDeque<>();
+    private Function function;
+
+    public MacroAssembler(ModuleBuilder module) {
+        super(module.section(".text", Section.Kind.CODE));
+        this.module = module;
+    }
+
+    public ModuleBuilder module() {
+        return module;
+    }
+
+    // ---- sections -------------------------------------------------------------------------------------------
+
+    /** Continues in section {@code name} (created with {@code kind} on first use). */
+    public MacroAssembler section(String name, Section.Kind kind) {
+        switchTo(module.section(name, kind));
+        return this;
+    }
+
+    public MacroAssembler text() {
+        return section(".text", Section.Kind.CODE);
+    }
+
+    public MacroAssembler rodata() {
+        return section(".rodata", Section.Kind.RODATA);
+    }
+
+    public MacroAssembler data() {
+        return section(".data", Section.Kind.DATA);
+    }
+
+    public MacroAssembler bss() {
+        return section(".bss", Section.Kind.BSS);
+    }
+
+    // ---- immediates of any size -----------------------------------------------------------------------------
+
+    /**
+     * {@code mov Xd, #value} for any 64-bit value, in the fewest instructions: one movz, movn or orr when the
+     * value allows, else movz (or movn when most 16-bit chunks are 0xffff) followed by movk for each chunk
+     * that still differs.
+     */
+    @Override
+    public Assembler mov(XOrZr d, long value) {
+        if (Enc.movz64(value) >= 0 || Enc.movn64(value) >= 0 || Enc.bitmask64(value) >= 0) return super.mov(d, value);
+        int zeros = 0, ones = 0;
+        for (int i = 0; i < 4; i++) {
+            long c = (value >>> (16 * i)) & 0xffff;
+            if (c == 0) zeros++;
+            if (c == 0xffff) ones++;
+        }
+        if (movViaOrr(d, value)) return this;
+        boolean inverted = ones > zeros;
+        long fill = inverted ? 0xffff : 0;
+        boolean first = true;
+        for (int i = 0; i < 4; i++) {
+            long c = (value >>> (16 * i)) & 0xffff;
+            if (c == fill) continue;
+            if (first) {
+                if (inverted) movn(d, ~c & 0xffff, 16 * i);
+                else movz(d, c, 16 * i);
+                first = false;
+            } else {
+                movk(d, c, 16 * i);
+            }
+        }
+        return this;
+    }
+
+    /** orr with a bitmask immediate followed by one movk, when that takes two instructions. */
+    private boolean movViaOrr(XOrZr d, long value) {
+        for (int i = 0; i < 4; i++) {
+            long chunk = (value >>> (16 * i)) & 0xffff;
+            // try replacing chunk i with each neighbour-derived filler so the rest is a bitmask immediate
+            for (long fillChunk : new long[] {0, 0xffff, (value >>> (16 * ((i + 1) & 3))) & 0xffff,
+                    (value >>> (16 * ((i + 3) & 3))) & 0xffff}) {
+                long base = value & ~(0xffffL << (16 * i)) | fillChunk << (16 * i);
+                if (Enc.bitmask64(base) >= 0) {
+                    super.mov(d, base);
+                    if (chunk != fillChunk) movk(d, chunk, 16 * i);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code mov Wd, #value} for any 32-bit value (one or two instructions). */
+    @Override
+    public Assembler mov(WOrZr d, long value) {
+        if (value < Integer.MIN_VALUE || value > 0xffffffffL)
+            throw new EncodingException("mov: " + value + " does not fit 32 bits (at " + CallSite.find() + ")");
+        if (Enc.movz32(value) >= 0 || Enc.movn32(value) >= 0 || Enc.bitmask32(value) >= 0) return super.mov(d, value);
+        long v = value & 0xffffffffL;
+        movz(d, v & 0xffff);
+        movk(d, v >>> 16, 16);
+        return this;
+    }
+
+    /** {@code add Xd, Xn, #value} for any value, through {@code scratch} when it needs more than 24 bits. */
+    public MacroAssembler addImm(XOrSp d, XOrSp n, long value, XReg scratch) {
+        if (value < 0 && value != Long.MIN_VALUE) return subImm(d, n, -value, scratch);
+        if (Enc.addImm(value) >= 0) {
+            add(d, n, value);
+        } else if (value < (1L << 24)) {
+            add(d, n, value & 0xfff000L);
+            add(d, d, value & 0xfff);
+        } else {
+            mov(scratch, value);
+            add(d, n, scratch, Extend.UXTX, 0);
+        }
+        return this;
+    }
+
+    public MacroAssembler addImm(XOrSp d, XOrSp n, long value) {
+        return addImm(d, n, value, SCRATCH);
+    }
+
+    /** {@code sub Xd, Xn, #value} for any value. */
+    public MacroAssembler subImm(XOrSp d, XOrSp n, long value, XReg scratch) {
+        if (value < 0 && value != Long.MIN_VALUE) return addImm(d, n, -value, scratch);
+        if (Enc.addImm(value) >= 0) {
+            sub(d, n, value);
+        } else if (value < (1L << 24)) {
+            sub(d, n, value & 0xfff000L);
+            sub(d, d, value & 0xfff);
+        } else {
+            mov(scratch, value);
+            sub(d, n, scratch, Extend.UXTX, 0);
+        }
+        return this;
+    }
+
+    public MacroAssembler subImm(XOrSp d, XOrSp n, long value) {
+        return subImm(d, n, value, SCRATCH);
+    }
+
+    /** {@code cmp Xn, #value} for any value. */
+    public MacroAssembler cmpImm(XOrZr n, long value) {
+        if (Enc.addImm(value) >= 0) cmp((XOrSp) n, value);
+        else if (value < 0 && Enc.addImm(-value) >= 0) cmn((XOrSp) n, -value);
+        else {
+            mov(SCRATCH, value);
+            cmp(n, SCRATCH);
+        }
+        return this;
+    }
+
+    /** {@code and Xd, Xn, #value} for any value. */
+    public MacroAssembler andImm(XOrZr d, XOrZr n, long value) {
+        if (Enc.bitmask64(value) >= 0) and((XOrSp) d, n, value);
+        else {
+            mov(SCRATCH, value);
+            and(d, n, SCRATCH);
+        }
+        return this;
+    }
+
+    /** {@code orr Xd, Xn, #value} for any value. */
+    public MacroAssembler orrImm(XOrZr d, XOrZr n, long value) {
+        if (Enc.bitmask64(value) >= 0) orr((XOrSp) d, n, value);
+        else {
+            mov(SCRATCH, value);
+            orr(d, n, SCRATCH);
+        }
+        return this;
+    }
+
+    // ---- addresses ------------------------------------------------------------------------------------------
+
+    /** The PC-relative address of {@code label} (within +-4 GiB): adrp + add. */
+    public MacroAssembler adrl(XReg d, Label label) {
+        adrp(d, label);
+        add(d, d, Lo12.lo12(label));
+        return this;
+    }
+
+    /** The link-time absolute address of {@code label}: movz + 3 movk with R_AARCH64_MOVW_UABS relocations. */
+    public MacroAssembler movAddress(XOrZr d, Label label) {
+        RelocKind[] groups = {RelocKind.MOVW_UABS_G0_NC, RelocKind.MOVW_UABS_G1_NC, RelocKind.MOVW_UABS_G2_NC,
+                RelocKind.MOVW_UABS_G3};
+        for (int g = 0; g < 4; g++) {
+            int at = position();
+            if (g == 0) movz(d, 0, 0);
+            else movk(d, 0, 16 * g);
+            reference(at, label, 0, groups[g]);
+        }
+        return this;
+    }
+
+    /** A NUL-terminated string in .rodata; returns its label. */
+    public Label cstring(String s) {
+        Section back = section;
+        Label l = new Label();
+        rodata();
+        bind(l);
+        asciz(s);
+        switchTo(back);
+        return l;
+    }
+
+    // ---- functions ------------------------------------------------------------------------------------------
+
+    /** A routine being written: its symbol, its frame, and where its returns go. */
+    public final class Function {
+        public final Label symbol;
+        private final XReg[] saved;
+        private final int locals;
+        private final int frameSize;
+        private final int start;
+
+        private Function(Label symbol, XReg[] saved, int locals) {
+            this.symbol = symbol;
+            this.saved = saved;
+            this.locals = (locals + 15) & ~15;
+            int n = saved == null ? 0 : saved.length;
+            int regs = n + (n % 2); // keep pairs, sp 16-aligned
+            this.frameSize = 16 + regs * 8 + this.locals;
+            this.start = position();
+        }
+
+        /** The offset from sp of the local area (sp-relative, valid inside the function body). */
+        public int localsOffset() {
+            int n = saved == null ? 0 : saved.length;
+            return 16 + (n + (n % 2)) * 8;
+        }
+
+        private void prologue() {
+            if (isLeaf()) return;
+            stp(fp, lr, Mem.preIndex(sp, -frameSize));
+            add(fp, sp, 0);
+            for (int i = 0; i < saved.length; i += 2) {
+                if (i + 1 < saved.length) stp(saved[i], saved[i + 1], Mem.mem(sp, 16 + i * 8));
+                else str(saved[i], Mem.mem(sp, 16 + i * 8));
+            }
+        }
+
+        private boolean isLeaf() {
+            return saved == null;
+        }
+
+        /** Restores the frame and returns (may be used several times in a function). */
+        public void leave() {
+            if (!isLeaf()) {
+                for (int i = 0; i < saved.length; i += 2) {
+                    if (i + 1 < saved.length) ldp(saved[i], saved[i + 1], Mem.mem(sp, 16 + i * 8));
+                    else ldr(saved[i], Mem.mem(sp, 16 + i * 8));
+                }
+                ldp(fp, lr, Mem.postIndex(sp, frameSize));
+            }
+            ret();
+        }
+    }
+
+    /**
+     * A global function with an AAPCS64 frame that saves fp, lr and {@code saved} (callee-saved registers the
+     * body uses) and reserves {@code localBytes} of stack. The body ends with {@link #leave()} (or loops forever);
+     * the symbol's size is set when the body returns.
+     */
+    public Label function(String name, XReg[] saved, int localBytes, Runnable body) {
+        return function(new Label(name).global(), saved, localBytes, body);
+    }
+
+    public Label function(Label symbol, XReg[] saved, int localBytes, Runnable body) {
+        if (function != null) throw new EncodingException("function " + symbol + " inside function "
+                + function.symbol + " (at " + CallSite.find() + ")");
+        align(4);
+        bind(symbol);
+        symbol.function();
+        Function f = new Function(symbol, saved, localBytes);
+        function = f;
+        try {
+            f.prologue();
+            body.run();
+        } finally {
+            function = null;
+        }
+        symbol.size(position() - f.start);
+        return symbol;
+    }
+
+    /** A leaf function: no frame, lr untouched. */
+    public Label leafFunction(String name, Runnable body) {
+        return function(new Label(name).global(), null, 0, body);
+    }
+
+    public Label leafFunction(Label symbol, Runnable body) {
+        return function(symbol, null, 0, body);
+    }
+
+    /** Returns from the current function, restoring its frame. */
+    public void leave() {
+        if (function == null) throw new EncodingException("leave() outside a function (at " + CallSite.find() + ")");
+        function.leave();
+    }
+
+    /** The current function (for its locals offset). */
+    public Function currentFunction() {
+        return function;
+    }
+
+    /** {@code bl target} */
+    public MacroAssembler call(Label target) {
+        bl(target);
+        return this;
+    }
+
+    // ---- structured control flow ----------------------------------------------------------------------------
+
+    private record Loop(Label top, Label exit) { }
+
+    /** Runs {@code then} if condition {@code c} holds (flags set by the caller). */
+    public MacroAssembler ifThen(Condition c, Runnable then) {
+        Label skip = new Label();
+        b(c.invert(), skip);
+        then.run();
+        bind(skip);
+        return this;
+    }
+
+    /** if (c) then else otherwise. */
+    public MacroAssembler ifThenElse(Condition c, Runnable then, Runnable otherwise) {
+        Label elseL = new Label(), end = new Label();
+        b(c.invert(), elseL);
+        then.run();
+        b(end);
+        bind(elseL);
+        otherwise.run();
+        bind(end);
+        return this;
+    }
+
+    /** while (test()) body: {@code test} emits a comparison and returns the condition to continue on. */
+    public MacroAssembler whileLoop(Supplier<Condition> test, Runnable body) {
+        Label top = new Label(), exit = new Label();
+        bind(top);
+        Condition c = test.get();
+        b(c.invert(), exit);
+        loops.push(new Loop(top, exit));
+        try {
+            body.run();
+        } finally {
+            loops.pop();
+        }
+        b(top);
+        bind(exit);
+        return this;
+    }
+
+    /** do body while (test()). */
+    public MacroAssembler doWhile(Runnable body, Supplier<Condition> test) {
+        Label top = new Label(), next = new Label(), exit = new Label();
+        bind(top);
+        loops.push(new Loop(next, exit));
+        try {
+            body.run();
+        } finally {
+            loops.pop();
+        }
+        bind(next);
+        b(test.get(), top);
+        bind(exit);
+        return this;
+    }
+
+    /** An endless loop, left with {@link #breakLoop()} or {@link #breakIf}. */
+    public MacroAssembler loop(Runnable body) {
+        Label top = new Label(), exit = new Label();
+        bind(top);
+        loops.push(new Loop(top, exit));
+        try {
+            body.run();
+        } finally {
+            loops.pop();
+        }
+        b(top);
+        bind(exit);
+        return this;
+    }
+
+    /** for (counter = 0; counter < limit; counter++) body, with limit a register. */
+    public MacroAssembler forRange(XReg counter, XOrZr limit, Runnable body) {
+        mov(counter, 0L);
+        whileLoop(() -> {
+            cmp(counter, limit);
+            return Condition.LO;
+        }, () -> {
+            Label cont = new Label();
+            Loop outer = loops.pop();
+            loops.push(new Loop(cont, outer.exit()));
+            body.run();
+            bind(cont);
+            add(counter, counter, 1);
+        });
+        return this;
+    }
+
+    private Loop innermost() {
+        Loop l = loops.peek();
+        if (l == null) throw new EncodingException("break/continue outside a loop (at " + CallSite.find() + ")");
+        return l;
+    }
+
+    /** The label just after the innermost loop (for cbz/tbz exits). */
+    public Label loopExit() {
+        return innermost().exit();
+    }
+
+    public MacroAssembler breakLoop() {
+        b(innermost().exit());
+        return this;
+    }
+
+    public MacroAssembler breakIf(Condition c) {
+        b(c, innermost().exit());
+        return this;
+    }
+
+    public MacroAssembler continueLoop() {
+        b(innermost().top());
+        return this;
+    }
+
+    public MacroAssembler continueIf(Condition c) {
+        b(c, innermost().top());
+        return this;
+    }
+}

@@ -1,0 +1,110 @@
+package org.capazos.kernel.arch;
+
+import org.capazos.dsl.Condition;
+import org.capazos.dsl.Label;
+import org.capazos.dsl.MacroAssembler;
+import org.capazos.dsl.Shift;
+import org.capazos.kernel.lib.Print;
+
+import static org.capazos.dsl.Mem.mem;
+import static org.capazos.dsl.Mem.postIndex;
+import static org.capazos.dsl.PStateField.DAIFSET;
+import static org.capazos.dsl.Registers.*;
+import static org.capazos.dsl.SystemRegister.*;
+
+/**
+ * Exception vectors that report and halt: every exception CapazOS does not expect yet (all of them, for
+ * now) prints one {@code EXCEPTION:} line with the class decoded from ESR_EL1 and the ESR, ELR, FAR and SPSR
+ * values, then masks interrupts and waits for ever. Both stages install a copy.
+ */
+public final class ExceptionReport {
+    /** ESR_EL1.EC (bits [31:26]) values and their names (Arm ARM D17.2.37). */
+    private static final Object[][] CLASSES = {
+            {0x00, "Unknown reason"}, {0x01, "WFI/WFE trap"}, {0x07, "SIMD/FP access"},
+            {0x0e, "Illegal execution state"}, {0x15, "SVC from AArch64"}, {0x16, "HVC from AArch64"},
+            {0x17, "SMC from AArch64"}, {0x18, "MSR/MRS/system instruction trap"},
+            {0x20, "Instruction abort from a lower EL"}, {0x21, "Instruction abort (same EL)"},
+            {0x22, "PC alignment fault"}, {0x24, "Data abort from a lower EL"}, {0x25, "Data abort (same EL)"},
+            {0x26, "SP alignment fault"}, {0x2f, "SError interrupt"}, {0x3c, "BRK instruction"},
+    };
+    /** Vector table entries: {current EL with SP_EL0, current EL with SP_ELx, lower EL 64, lower EL 32} x 4. */
+    private static final String[] KINDS = {"synchronous", "IRQ", "FIQ", "SError"};
+    private static final String[] ORIGINS = {"EL1t", "EL1h", "EL0 (AArch64)", "EL0 (AArch32)"};
+
+    private ExceptionReport() { }
+
+    /**
+     * Emits the vector table (2 KiB aligned) and the report routine; returns the table's label.
+     *
+     * @param stage "boot" or "kernel", printed in the report
+     */
+    public static Label emit(MacroAssembler a, Print print, String stage) {
+        Label report = new Label(stage + "_exception_report");
+        Label halt = new Label(stage + "_halt").global();
+        Label table = new Label(stage + "_vectors").global();
+        a.text();
+        a.align(2048);
+        a.bind(table);
+        for (int i = 0; i < 16; i++) {
+            int entry = a.position();
+            a.mov(x0, (long) i);
+            a.b(report);
+            while (a.position() - entry < 0x80) a.nop();
+        }
+
+        // Exception class names, as a table of {ec, string address} quads ended by ec = -1.
+        Label names = new Label();
+        Label[] strings = new Label[CLASSES.length];
+        for (int i = 0; i < CLASSES.length; i++) strings[i] = a.cstring((String) CLASSES[i][1]);
+        Label unknown = a.cstring("exception class not decoded");
+        Label[] vecNames = new Label[16];
+        for (int i = 0; i < 16; i++) vecNames[i] = a.cstring(" [" + KINDS[i % 4] + " from " + ORIGINS[i / 4] + "]");
+        a.rodata();
+        a.align(8);
+        a.bind(names);
+        for (int i = 0; i < CLASSES.length; i++) {
+            a.quad(((Integer) CLASSES[i][0]).longValue());
+            a.quad(strings[i]);
+        }
+        a.quad(-1L);
+        a.quad(unknown);
+        Label vecTable = new Label();
+        a.bind(vecTable);
+        for (Label l : vecNames) a.quad(l);
+
+        a.text();
+        // x0 = vector index. Nothing is saved: this path never returns.
+        a.leafFunction(report, () -> {
+            a.msr(DAIFSET, 0xf);
+            a.mov(x21, x0);
+            print.print("EXCEPTION: ");
+            a.mrs(x22, ESR_EL1);
+            a.ubfx(x9, x22, 26, 6);                 // EC
+            a.adrl(x10, names);
+            a.loop(() -> {
+                a.ldp(x11, x12, postIndex(x10, 16));
+                a.cmp(x11, x9);
+                a.breakIf(Condition.EQ);
+                a.cmn(x11, 1);
+                a.breakIf(Condition.EQ);            // end of table: x12 is the "not decoded" string
+            });
+            a.mov(x0, x12);
+            a.call(print.puts);
+            a.adrl(x10, vecTable);
+            a.ldr(x0, mem(x10, x21, Shift.LSL, 3));
+            a.call(print.puts);
+            print.printHex(" ESR=", x22);
+            a.mrs(x23, ELR_EL1);
+            print.printHex(" ELR=", x23);
+            a.mrs(x23, FAR_EL1);
+            print.printHex(" FAR=", x23);
+            a.mrs(x23, SPSR_EL1);
+            print.printHex(" SPSR=", x23);
+            print.print("\n");
+            a.bind(halt);
+            a.msr(DAIFSET, 0xf);
+            a.loop(a::wfi);
+        });
+        return table;
+    }
+}
