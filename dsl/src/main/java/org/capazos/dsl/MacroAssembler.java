@@ -327,6 +327,24 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
+    // ---- pasted GNU assembly -----------------------------------------------------------------------------------
+
+    private final java.util.Map<String, Label> textLabels = new java.util.HashMap<>();
+
+    /**
+     * Assembles GNU-syntax text here (see {@link org.capazos.dsl.text.TextAssembler}). Named labels are shared
+     * between all asm() blocks of this assembler and with {@link #textLabel}.
+     */
+    public MacroAssembler asm(String text) {
+        new org.capazos.dsl.text.TextAssembler(this, textLabels).assemble(text, CallSite.find());
+        return this;
+    }
+
+    /** The label {@code name} as the text front end sees it (to bind or reference it from Java). */
+    public Label textLabel(String name) {
+        return textLabels.computeIfAbsent(name, Label::new);
+    }
+
     // ---- structured control flow ----------------------------------------------------------------------------
 
     private record Loop(Label top, Label exit) { }
