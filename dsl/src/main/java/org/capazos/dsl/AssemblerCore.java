@@ -42,12 +42,26 @@ public abstract class AssemblerCore {
     /** Emits one instruction word. */
     protected final void emit(int word) {
         Section s = section;
+        if (s.size >= s.deadline || (s.size & 3) != 0 || s.kind.nobits) beforeEmit(s, 4);
+        s.markInstruction(s.size);
+        s.putInt(word);
+    }
+
+    /** The slow path of {@link #emit}: errors, and pools or veneers that must be placed before going on. */
+    private void beforeEmit(Section s, int bytes) {
         if (s.kind.nobits) throw new EncodingException("cannot emit instructions into " + s.name + " (no bits)"
                 + " at " + CallSite.find());
         if ((s.size & 3) != 0) throw new EncodingException("instruction at unaligned offset " + s.size + " of "
                 + s.name + " at " + CallSite.find() + ": align the section first");
-        s.markInstruction(s.size);
-        s.putInt(word);
+        if (s.size >= s.deadline) deadlineReached(s);
+    }
+
+    /**
+     * Called when code is about to pass {@link Section#deadline}: the offset by which something pending
+     * (a literal pool, a veneer for a far branch) must be placed. The raw assembler places nothing.
+     */
+    protected void deadlineReached(Section s) {
+        s.deadline = Integer.MAX_VALUE;
     }
 
     /** Emits an instruction whose field {@code kind} refers to {@code target + addend}. */
@@ -123,6 +137,7 @@ public abstract class AssemblerCore {
 
     private void data(long v, int n) {
         Section s = section;
+        if (s.size + n > s.deadline && s.kind == Section.Kind.CODE) deadlineReached(s);
         if (s.kind.nobits) {
             if (v != 0) throw new EncodingException("non-zero data in " + s.name + " at " + CallSite.find());
             s.size += n;
@@ -199,6 +214,7 @@ public abstract class AssemblerCore {
     public AssemblerCore fill(int n, int value) {
         if (n < 0) throw new EncodingException("negative size " + n + " at " + CallSite.find());
         Section s = section;
+        if (s.size + n > s.deadline && s.kind == Section.Kind.CODE) deadlineReached(s);
         if (s.kind.nobits) {
             if (value != 0) throw new EncodingException("non-zero fill in " + s.name + " at " + CallSite.find());
             s.size += n;

@@ -221,6 +221,275 @@ public class MacroAssembler extends Assembler {
         return l;
     }
 
+    // ---- literal pools and far branches ----------------------------------------------------------------------
+
+    /** {@code addressOf(symbol)}: the link-time address of a symbol, as a literal pool entry. */
+    public record AddressOf(Label symbol, long addend) { }
+
+    public static AddressOf addressOf(Label symbol) {
+        return new AddressOf(symbol, 0);
+    }
+
+    /** What a section still owes: literals to place, forward short branches that may need a veneer. */
+    private static final class Pending {
+        final java.util.Map<Object, Label> literals = new java.util.LinkedHashMap<>();
+        int firstLiteralUse = -1;
+        final java.util.List<FarBranch> branches = new java.util.ArrayList<>();
+    }
+
+    private record FarBranch(int at, Label target, RelocKind kind, long maxForward) { }
+
+    private final java.util.Map<Section, Pending> pending = new java.util.HashMap<>();
+    /** Bytes kept spare below every deadline: the padding that 8-byte aligns the literals. */
+    private static final int SLACK = 4;
+    private static final long LITERAL_RANGE = (1L << 20) - 4;
+
+    /** {@code ldr Xd, =value}: loads a 64-bit constant from this section's literal pool. */
+    public MacroAssembler ldr(XOrZr d, long value) {
+        literalLoad(d, value);
+        return this;
+    }
+
+    /** {@code ldr Xd, =symbol}: loads a symbol's link-time address from this section's literal pool. */
+    public MacroAssembler ldr(XOrZr d, AddressOf address) {
+        literalLoad(d, address);
+        return this;
+    }
+
+    private void literalLoad(XOrZr d, Object key) {
+        Pending p = pending.computeIfAbsent(section, k -> new Pending());
+        Label entry = p.literals.computeIfAbsent(key, k -> new Label());
+        if (p.firstLiteralUse < 0) p.firstLiteralUse = position();
+        super.ldr(d, entry);
+        updateDeadline(section, p);
+    }
+
+    /** Places this section's pending literals here ({@code .ltorg}); code must not fall through into them. */
+    public MacroAssembler ltorg() {
+        Pending p = pending.get(section);
+        if (p != null) flush(section, p, false, false);
+        return this;
+    }
+
+    /**
+     * The offset at which a flush must happen: a flush there emits {@code b over}, then one veneer per pending
+     * branch, then the 8-aligned literals, and every one of them must still be in reach of its user.
+     */
+    private void updateDeadline(Section s, Pending p) {
+        int m = p.branches.size(), n = p.literals.size();
+        long limit = Long.MAX_VALUE;
+        for (FarBranch b : p.branches) limit = Math.min(limit, b.at() + b.maxForward() - 4L * m);
+        if (p.firstLiteralUse >= 0) limit = Math.min(limit, p.firstLiteralUse + LITERAL_RANGE - 4L * m - 8L * n - SLACK);
+        s.deadline = limit == Long.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(0, limit);
+    }
+
+    @Override
+    protected void deadlineReached(Section s) {
+        Pending p = pending.get(s);
+        s.deadline = Integer.MAX_VALUE;
+        if (p != null) flush(s, p, true, true);
+    }
+
+    /** Emits veneers for forward branches still unresolved, then the literals; optionally branches over. */
+    private void flush(Section s, Pending p, boolean branchOver, boolean veneers) {
+        Section back = section;
+        switchTo(s);
+        s.deadline = Integer.MAX_VALUE;
+        p.branches.removeIf(b -> b.target().isBound());
+        java.util.List<FarBranch> branches = new java.util.ArrayList<>();
+        if (veneers) {
+            branches.addAll(p.branches);
+            p.branches.clear();
+        }
+        if (branches.isEmpty() && p.literals.isEmpty()) {
+            updateDeadline(s, p);
+            switchTo(back);
+            return;
+        }
+        Label over = new Label();
+        if (branchOver) super.b(over);
+        for (FarBranch b : branches) {
+            // Retarget the short branch to a veneer here, which jumps (+-128 MiB) to the real target.
+            b.target().pending.removeIf(f -> f.section() == s && f.offset() == b.at());
+            Label veneer = new Label();
+            bind(veneer);
+            String why = b.kind().apply(s.bytes, b.at(), veneer.offset, b.at());
+            if (why != null) throw new EncodingException("veneer for the branch at " + s.name + "+0x"
+                    + Integer.toHexString(b.at()) + " placed too late: " + why);
+            super.b(b.target());
+        }
+        if (!p.literals.isEmpty()) {
+            if ((position() & 7) != 0) word(0);
+            for (java.util.Map.Entry<Object, Label> e : p.literals.entrySet()) {
+                bind(e.getValue());
+                if (e.getKey() instanceof AddressOf a) quad(a.symbol(), a.addend());
+                else quad((Long) e.getKey());
+            }
+            p.literals.clear();
+            p.firstLiteralUse = -1;
+        }
+        if (branchOver) bind(over);
+        updateDeadline(s, p);
+        switchTo(back);
+    }
+
+    /** Notes a short forward branch to an unbound label, which may need a veneer later. */
+    private void trackForward(int at, Label target, RelocKind kind, int fieldBits) {
+        if (target.isBound()) return;
+        Pending p = pending.computeIfAbsent(section, k -> new Pending());
+        p.branches.add(new FarBranch(at, target, kind, (1L << (fieldBits + 1)) - 4));
+        updateDeadline(section, p);
+    }
+
+    /** True if a branch at the current position reaches bound {@code target} in {@code fieldBits} (x4). */
+    private boolean reaches(Label target, int fieldBits) {
+        long d = target.offset - (long) position();
+        return d >= -(1L << (fieldBits + 1)) && d < (1L << (fieldBits + 1));
+    }
+
+    private boolean backwardHere(Label target) {
+        return target.isBound() && target.section == section;
+    }
+
+    /**
+     * {@code b.cond label}, reaching any distance: a backward target out of range becomes {@code b.!cond}
+     * over a {@code b}; a forward one gets a veneer if the code grows past its range before it is bound.
+     */
+    @Override
+    public Assembler b(Condition c, Label target) {
+        if (backwardHere(target) && !reaches(target, 19) && c != Condition.AL && c != Condition.NV) {
+            Label skip = new Label();
+            super.b(c.invert(), skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.b(c, target);
+        trackForward(at, target, RelocKind.CONDBR19, 19);
+        return this;
+    }
+
+    @Override
+    public Assembler cbz(XOrZr t, Label target) {
+        if (backwardHere(target) && !reaches(target, 19)) {
+            Label skip = new Label();
+            super.cbnz(t, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.cbz(t, target);
+        trackForward(at, target, RelocKind.CONDBR19, 19);
+        return this;
+    }
+
+    @Override
+    public Assembler cbnz(XOrZr t, Label target) {
+        if (backwardHere(target) && !reaches(target, 19)) {
+            Label skip = new Label();
+            super.cbz(t, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.cbnz(t, target);
+        trackForward(at, target, RelocKind.CONDBR19, 19);
+        return this;
+    }
+
+    @Override
+    public Assembler cbz(WOrZr t, Label target) {
+        if (backwardHere(target) && !reaches(target, 19)) {
+            Label skip = new Label();
+            super.cbnz(t, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.cbz(t, target);
+        trackForward(at, target, RelocKind.CONDBR19, 19);
+        return this;
+    }
+
+    @Override
+    public Assembler cbnz(WOrZr t, Label target) {
+        if (backwardHere(target) && !reaches(target, 19)) {
+            Label skip = new Label();
+            super.cbz(t, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.cbnz(t, target);
+        trackForward(at, target, RelocKind.CONDBR19, 19);
+        return this;
+    }
+
+    @Override
+    public Assembler tbz(XOrZr t, int bit, Label target) {
+        if (backwardHere(target) && !reaches(target, 14)) {
+            Label skip = new Label();
+            super.tbnz(t, bit, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.tbz(t, bit, target);
+        trackForward(at, target, RelocKind.TSTBR14, 14);
+        return this;
+    }
+
+    @Override
+    public Assembler tbnz(XOrZr t, int bit, Label target) {
+        if (backwardHere(target) && !reaches(target, 14)) {
+            Label skip = new Label();
+            super.tbz(t, bit, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.tbnz(t, bit, target);
+        trackForward(at, target, RelocKind.TSTBR14, 14);
+        return this;
+    }
+
+    @Override
+    public Assembler tbz(WOrZr t, int bit, Label target) {
+        if (backwardHere(target) && !reaches(target, 14)) {
+            Label skip = new Label();
+            super.tbnz(t, bit, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.tbz(t, bit, target);
+        trackForward(at, target, RelocKind.TSTBR14, 14);
+        return this;
+    }
+
+    @Override
+    public Assembler tbnz(WOrZr t, int bit, Label target) {
+        if (backwardHere(target) && !reaches(target, 14)) {
+            Label skip = new Label();
+            super.tbz(t, bit, skip);
+            super.b(target);
+            bind(skip);
+            return this;
+        }
+        int at = position();
+        super.tbnz(t, bit, target);
+        trackForward(at, target, RelocKind.TSTBR14, 14);
+        return this;
+    }
+
     // ---- functions ------------------------------------------------------------------------------------------
 
     /** A routine being written: its symbol, its frame, and where its returns go. */
@@ -298,6 +567,8 @@ public class MacroAssembler extends Assembler {
             function = null;
         }
         symbol.size(position() - f.start);
+        Pending p = pending.get(section);
+        if (p != null && !p.literals.isEmpty()) flush(section, p, false, false); // the pool follows the function
         return symbol;
     }
 

@@ -38,6 +38,8 @@ public final class Section {
     final List<Label> labels = new ArrayList<>();
     final List<Ref> refs = new ArrayList<>();
     int[] instructions = new int[64];
+    /** The offset by which pending literals or veneers must be placed (see MacroAssembler). */
+    int deadline = Integer.MAX_VALUE;
     int instructionCount;
 
     Section(ModuleBuilder owner, String name, Kind kind) {
