@@ -32,15 +32,21 @@ fi
 if docker info >/dev/null 2>&1; then
   log "a Docker engine already answers"
 else
+  # A dockerd that was killed leaves its pid file behind, and a new one refuses to start.
+  if [[ -f /var/run/docker.pid ]] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    rm -f /var/run/docker.pid
+  fi
   log "starting dockerd (log: $DOCKERD_LOG)"
   # --bridge=none: no docker0 bridge, so no private-range network is ever created.
   setsid nohup dockerd --bridge=none --iptables=false >"$DOCKERD_LOG" 2>&1 </dev/null &
+  dockerd_pid=$!
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && break
+    kill -0 "$dockerd_pid" 2>/dev/null || break
     sleep 1
   done
   if ! docker info >/dev/null 2>&1; then
-    log "dockerd did not come up within 60 s; last lines of $DOCKERD_LOG:"
+    log "dockerd did not come up; last lines of $DOCKERD_LOG:"
     tail -n 20 "$DOCKERD_LOG" >&2 || true
     exit 1
   fi

@@ -10,7 +10,14 @@ public enum Backend {
     /** {@code qemu-system-aarch64} from this machine's PATH, as a child process. */
     LOCAL,
 
-    /** {@code qemu-system-aarch64} in a Docker container (Testcontainers), built from the module's Dockerfile. */
+    /**
+     * {@code qemu-system-aarch64} in a Docker container (Testcontainers), from an image built once
+     * from the module's {@code src/main/docker/Dockerfile} and cached by Docker as
+     * {@code capaz-qemu:<hash of the Dockerfile>}. {@code -Dcapaz.qemu.baseImage=IMAGE} replaces
+     * its {@code FROM debian:bookworm-slim}. Machines run with network mode {@code none} ({@code host}
+     * when they have a gdb port). Docker passes a container's output on line by line, so output
+     * without a newline shows only when QEMU exits.
+     */
     CONTAINER;
 
     /** The launcher of this backend (one shared, thread-safe instance per backend). */

@@ -98,7 +98,8 @@ final class ContainerQemu implements QemuLauncher {
             DockerClientFactory.instance().client();
             return Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.of("no Docker engine answers (" + e.getMessage()
+            String why = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip();
+            return Optional.of("no Docker engine answers (" + why
                     + "); install docker.io and start dockerd (CI: .ci/docker-setup.sh)");
         }
     }
@@ -136,7 +137,7 @@ final class ContainerQemu implements QemuLauncher {
         } catch (NotFoundException notBuiltYet) {
             ImageFromDockerfile build = new ImageFromDockerfile(tag, false)
                     .withFileFromString("Dockerfile", dockerfile)
-                    .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"));
+                    .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host").withForcerm(true));
             if (!baseImage.isEmpty()) {
                 build.withBuildArg("BASE_IMAGE", baseImage);
             }
@@ -181,10 +182,16 @@ final class ContainerQemu implements QemuLauncher {
         SerialLog messages = new SerialLog(null);
         LogReader logs = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
                 .exec(new LogReader(serial, messages));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-            int status = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode();
-            logs.awaitEnd();
-            return status;
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        LocalQemu.daemon("qemu-container-wait-" + id.substring(0, 12), () -> {
+            try {
+                int status = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode();
+                logs.awaitEnd();
+                exit.complete(status);
+            } catch (RuntimeException e) {
+                logs.awaitEnd();
+                exit.completeExceptionally(e);
+            }
         });
         Runnable kill = new Runnable() {
             private boolean done;

@@ -88,10 +88,16 @@ final class LocalQemu implements QemuLauncher {
         SerialLog messages = new SerialLog(null);
         Thread serialReader = pump(qemu.getInputStream(), serial, "qemu-serial-" + qemu.pid());
         Thread messageReader = pump(qemu.getErrorStream(), messages, "qemu-stderr-" + qemu.pid());
-        CompletableFuture<Integer> exit = qemu.onExit().thenApplyAsync(process -> {
-            joinQuietly(serialReader);
-            joinQuietly(messageReader);
-            return process.exitValue();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        daemon("qemu-wait-" + qemu.pid(), () -> {
+            try {
+                int status = qemu.waitFor();
+                joinQuietly(serialReader);
+                joinQuietly(messageReader);
+                exit.complete(status);
+            } catch (InterruptedException e) {
+                exit.completeExceptionally(e);
+            }
         });
         return new RunningMachine("QEMU [local]", machine, serial, messages, exit, qemu::destroyForcibly);
     }
@@ -110,7 +116,7 @@ final class LocalQemu implements QemuLauncher {
     }
 
     private static Thread pump(InputStream in, SerialLog log, String name) {
-        Thread t = new Thread(() -> {
+        return daemon(name, () -> {
             byte[] buffer = new byte[4096];
             try (in) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -121,7 +127,12 @@ final class LocalQemu implements QemuLauncher {
             } finally {
                 log.end();
             }
-        }, name);
+        });
+    }
+
+    /** Starts {@code body} on a new daemon thread (one per machine: they block for the machine's life). */
+    static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
         return t;

@@ -99,6 +99,28 @@ public final class QemuExtension implements TestTemplateInvocationContextProvide
                 .or(() -> plan.stream().filter(Choice::required).findFirst());
     }
 
+    /**
+     * The launcher of {@code backend}, for a test that needs that backend in particular. If it
+     * cannot run here, the test fails when {@code -Dcapaz.qemu} names that backend (it is
+     * required), else it is skipped with a line on stderr saying why.
+     */
+    public static QemuLauncher launcher(Backend backend) {
+        Optional<String> problem = backend.unavailableReason();
+        if (problem.isPresent()) {
+            boolean required = plan().stream().anyMatch(c -> c.required() && c.backend() == backend);
+            if (required) {
+                throw new QemuUnavailableException(requiredButMissing(backend, problem.get()));
+            }
+            Assumptions.abort(skipLine(backend));
+        }
+        return backend.launcher();
+    }
+
+    private static String requiredButMissing(Backend backend, String problem) {
+        return "QEMU backend '" + backend + "' was required (" + QemuLauncher.BACKEND_PROPERTY + "="
+                + System.getProperty(QemuLauncher.BACKEND_PROPERTY) + ") but cannot run: " + problem;
+    }
+
     // ---- ExecutionCondition: skip ordinary tests when no backend can run ----------------------
 
     @Override
@@ -168,9 +190,7 @@ public final class QemuExtension implements TestTemplateInvocationContextProvide
             }
             Optional<String> problem = backend.unavailableReason();
             if (problem.isPresent() && required) {
-                throw new QemuUnavailableException("QEMU backend '" + backend + "' was required ("
-                        + QemuLauncher.BACKEND_PROPERTY + "=" + System.getProperty(QemuLauncher.BACKEND_PROPERTY)
-                        + ") but cannot run: " + problem.get());
+                throw new QemuUnavailableException(requiredButMissing(backend, problem.get()));
             }
             if (problem.isPresent()) {
                 Assumptions.abort(skipLine(backend));

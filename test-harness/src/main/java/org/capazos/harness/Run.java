@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -123,9 +124,13 @@ public final class Run {
     private static QemuLauncher chooseLauncher() {
         String choice = System.getProperty(QemuLauncher.BACKEND_PROPERTY, "auto").toLowerCase(Locale.ROOT);
         boolean automatic = choice.isBlank() || choice.equals("auto") || choice.equals("all");
-        if (automatic && Backend.firstAvailable().isEmpty() && canProvision()) {
-            System.out.println("Run: no " + LocalQemu.BINARY + " and no Docker engine; installing qemu-system-arm with apt-get");
-            provision();
+        if (automatic && Backend.firstAvailable().isEmpty()) {
+            Optional<Path> aptGet = rootsAptGet();
+            if (aptGet.isPresent()) {
+                System.out.println("Run: no " + LocalQemu.BINARY
+                        + " and no Docker engine; installing qemu-system-arm with apt-get");
+                install(aptGet.get());
+            }
         }
         QemuLauncher launcher = QemuLauncher.select();
         launcher.backend().unavailableReason().ifPresent(problem -> {
@@ -134,31 +139,38 @@ public final class Run {
         return launcher;
     }
 
-    private static boolean canProvision() {
+    /** {@code apt-get}, if this process runs as root on a machine that has it. */
+    private static Optional<Path> rootsAptGet() {
         try {
-            boolean root = Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-            return root && Stream.of("/usr/bin/apt-get", "/bin/apt-get").anyMatch(p -> Files.isExecutable(Path.of(p)));
+            if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+                return Optional.empty();
+            }
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
+            return Optional.empty();
         }
+        return Stream.of("/usr/bin/apt-get", "/bin/apt-get").map(Path::of).filter(Files::isExecutable).findFirst();
     }
 
-    private static void provision() {
+    private static void install(Path aptGet) {
+        String apt = aptGet.toString();
         try {
             Path log = Files.createTempFile("capaz-apt-", ".log");
             for (List<String> command : List.of(
-                    List.of("apt-get", "update"),
-                    List.of("apt-get", "install", "-y", "--no-install-recommends", "qemu-system-arm"))) {
-                Process apt = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                apt.getOutputStream().close();
-                if (apt.waitFor() != 0) {
-                    throw new QemuUnavailableException(String.join(" ", command) + " failed (see " + log
+                    List.of(apt, "update"),
+                    List.of(apt, "install", "-y", "--no-install-recommends", "qemu-system-arm"))) {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                Process process = builder.start();
+                process.getOutputStream().close();
+                if (process.waitFor() != 0) {
+                    throw new QemuUnavailableException(String.join(" ", command) + " failed (log: " + log
                             + "); " + Backend.neitherAvailableMessage());
                 }
             }
         } catch (IOException e) {
-            throw new QemuUnavailableException("cannot run apt-get (" + e.getMessage() + "); " + Backend.neitherAvailableMessage());
+            throw new QemuUnavailableException("cannot run apt-get (" + e.getMessage() + "); "
+                    + Backend.neitherAvailableMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QemuUnavailableException("interrupted while installing QEMU");

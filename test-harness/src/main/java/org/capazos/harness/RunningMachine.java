@@ -34,7 +34,8 @@ public final class RunningMachine implements AutoCloseable {
     private final Runnable kill;
     private final ScheduledFuture<?> watchdog;
     private final Thread killOnJvmExit;
-    private volatile boolean killedByTimeout;
+    /** Why the harness killed QEMU ("after its timeout of 5 s", "by close()"), or null. */
+    private volatile String killedBy;
     private int nextLine;
 
     /**
@@ -56,7 +57,7 @@ public final class RunningMachine implements AutoCloseable {
         this.kill = kill;
         Duration limit = config.timeout();
         this.watchdog = limit.isZero() ? null : WATCHDOG.schedule(() -> {
-            killedByTimeout = true;
+            killedBy = "after its timeout of " + human(limit);
             kill.run();
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
         this.killOnJvmExit = new Thread(kill, "qemu-kill-on-exit");
@@ -67,8 +68,9 @@ public final class RunningMachine implements AutoCloseable {
     /**
      * Waits for a serial line in which {@code pattern} is found ({@link java.util.regex.Matcher#find()}).
      * Each call searches the lines after the one the previous call returned, so successive calls
-     * check that lines come in order.
+     * check that lines come in order. Fails at once if QEMU exits without printing such a line.
      *
+     * @param timeout how long to wait; {@link Duration#ZERO} waits without limit
      * @return the whole matching line (without its line terminator)
      * @throws AssertionError if no such line came within {@code timeout} or QEMU exited first;
      *     the message holds the whole serial log so far
@@ -105,6 +107,7 @@ public final class RunningMachine implements AutoCloseable {
      * Waits until QEMU exits by itself: semihosting SYS_EXIT gives the guest's status, PSCI
      * SYSTEM_OFF gives 0.
      *
+     * @param timeout how long to wait; {@link Duration#ZERO} waits without limit
      * @return QEMU's exit status (0-255)
      * @throws AssertionError if QEMU still ran after {@code timeout}, or was killed by the harness
      *     (its timeout, or {@link #close()}); the message holds the whole serial log
@@ -120,10 +123,13 @@ public final class RunningMachine implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(description + ": interrupted while waiting for the exit", e);
         } catch (ExecutionException e) {
-            throw new AssertionError(failure("lost track of QEMU: " + e.getCause()), e.getCause());
+            if (killedBy == null) {
+                throw new AssertionError(failure("lost track of QEMU: " + e.getCause()), e.getCause());
+            }
+            status = -1;
         }
-        if (killedByTimeout) {
-            throw new AssertionError(failure("killed after its timeout of " + human(config.timeout())));
+        if (killedBy != null) {
+            throw new AssertionError(failure("was killed " + killedBy));
         }
         return status;
     }
@@ -156,6 +162,9 @@ public final class RunningMachine implements AutoCloseable {
     /** Kills QEMU if it still runs. */
     @Override
     public void close() {
+        if (isRunning() && killedBy == null) {
+            killedBy = "by close()";
+        }
         kill.run();
         try {
             exitStatus.get(10, TimeUnit.SECONDS);
@@ -184,10 +193,11 @@ public final class RunningMachine implements AutoCloseable {
     }
 
     private String exitDescription() {
+        if (killedBy != null) {
+            return "was killed " + killedBy;
+        }
         try {
-            int status = exitStatus.get(5, TimeUnit.SECONDS);
-            return killedByTimeout ? "was killed after its timeout of " + human(config.timeout())
-                    : "exited with status " + status;
+            return "exited with status " + exitStatus.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "ended its output";

@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class VirtMachine {
 
-    /** {@code file=PATH} inside a {@code -device} option string (e.g. a {@code loader} device). */
-    private static final Pattern DEVICE_FILE = Pattern.compile("(?<=^|,)file=([^,]+)");
+    /** {@code file=PATH} inside a {@code -device} option string; QEMU writes a comma in PATH as ",,". */
+    private static final Pattern DEVICE_FILE = Pattern.compile("(?<=^|,)file=((?:[^,]|,,)+)");
 
     private final String cpu;
     private final String memory;
@@ -105,7 +105,7 @@ public final class VirtMachine {
         for (String device : devices) {
             Matcher m = DEVICE_FILE.matcher(device);
             while (m.find()) {
-                files.add(Path.of(m.group(1)));
+                files.add(devicePath(m.group(1)));
             }
         }
         return files;
@@ -135,7 +135,8 @@ public final class VirtMachine {
         }
         for (String device : devices) {
             Matcher m = DEVICE_FILE.matcher(device);
-            String mapped = m.replaceAll(r -> Matcher.quoteReplacement("file=" + pathInQemu.apply(Path.of(r.group(1)))));
+            String mapped = m.replaceAll(r -> Matcher.quoteReplacement(
+                    "file=" + quoteOptionValue(pathInQemu.apply(devicePath(r.group(1))))));
             add(args, "-device", mapped);
         }
         if (gdbPort != null) {
@@ -146,6 +147,15 @@ public final class VirtMachine {
         }
         args.addAll(extraArguments);
         return args;
+    }
+
+    private static Path devicePath(String optionValue) {
+        return Path.of(optionValue.replace(",,", ","));
+    }
+
+    /** A value inside a QEMU option string: commas doubled. */
+    private static String quoteOptionValue(String value) {
+        return value.replace(",", ",,");
     }
 
     private static void add(List<String> args, String... more) {
@@ -215,7 +225,8 @@ public final class VirtMachine {
 
         /**
          * {@code -device}, verbatim, e.g. {@code loader,file=build/boot.img,addr=0x40000000,force-raw=on}.
-         * A {@code file=} path is a host path; each backend makes it visible to QEMU.
+         * A {@code file=} path is a host path (a comma in it doubled, as QEMU wants); each backend
+         * makes it visible to QEMU.
          */
         public Builder device(String device) {
             devices.add(Objects.requireNonNull(device));
@@ -224,7 +235,7 @@ public final class VirtMachine {
 
         /** Shorthand for a generic {@code loader} device putting a raw file at a physical address. */
         public Builder loader(Path file, long address) {
-            return device("loader,file=" + file + ",addr=0x" + Long.toHexString(address) + ",force-raw=on");
+            return device("loader,file=" + quoteOptionValue(file.toString()) + ",addr=0x" + Long.toHexString(address) + ",force-raw=on");
         }
 
         /**
