@@ -36,6 +36,8 @@ class LabelsAndErrorsTest {
 
     @Test
     void branchOutOfRangeNamesLabelDistanceAndLimit() {
+        // the raw assembler: one instruction or an error (the macro assembler would place a veneer)
+        Assembler a = new Assembler(mb.section(".text", Section.Kind.CODE));
         Label far = new Label("far");
         a.b(Condition.EQ, far);
         a.space(1 << 20);            // exactly 1 MiB past the branch: one beyond the limit
@@ -48,6 +50,7 @@ class LabelsAndErrorsTest {
 
     @Test
     void branchJustInsideRangeIsEncoded() {
+        Assembler a = new Assembler(mb.section(".text", Section.Kind.CODE));
         Label far = new Label("far");
         a.b(Condition.EQ, far);
         a.space((1 << 20) - 4 - 4);  // target at +1 MiB - 4: the largest forward distance

@@ -1,5 +1,8 @@
 package org.capazos.kernel.arch;
 
+import org.capazos.dsl.paging.Descriptor;
+import org.capazos.dsl.paging.Mapping;
+
 /**
  * The translation-regime layouts CapazOS uses (Arm ARM D8, VMSAv8-64), each bit named once: translation
  * table descriptors, MAIR_EL1 attribute slots, TCR_EL1 and SCTLR_EL1 fields. The boot stage and the kernel
@@ -12,36 +15,20 @@ package org.capazos.kernel.arch;
 public final class Mmu {
     private Mmu() { }
 
-    public static final int PAGE_SHIFT = 12;
-    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    public static final int PAGE_SHIFT = Descriptor.GRANULE_SHIFT;
+    public static final long PAGE_SIZE = Descriptor.GRANULE;
     /** A level-1 block maps 1 GiB. */
-    public static final int L1_BLOCK_SHIFT = 30;
-    public static final int ENTRIES = 512;
+    public static final int L1_BLOCK_SHIFT = Descriptor.LEVEL_SHIFT[1];
+    public static final int ENTRIES = Descriptor.ENTRIES;
 
-    // ---- descriptors ----------------------------------------------------------------------------------------
-    public static final long DESC_VALID = 1L << 0;
-    /** bit 1 set: table (levels 0-2) or page (level 3); clear: block. */
-    public static final long DESC_TABLE = 1L << 1;
-    public static final long DESC_BLOCK = DESC_VALID;
-    public static final int ATTR_INDEX_SHIFT = 2;
-    /** AP[2:1]: 00 = EL1 read/write, EL0 none; 10 = EL1 read-only. */
-    public static final long AP_EL1_RW = 0L << 6, AP_EL1_RO = 2L << 6, AP_EL0 = 1L << 6;
-    public static final long SH_INNER = 3L << 8;
-    /** The access flag: set, or the first access faults. */
-    public static final long AF = 1L << 10;
-    public static final long PXN = 1L << 53, UXN = 1L << 54;
-    /** Output address bits [47:12] of a descriptor. */
-    public static final long ADDRESS_MASK = 0x0000_ffff_ffff_f000L;
-
-    // ---- MAIR_EL1 slots ---------------------------------------------------------------------------------------
-    public static final int ATTR_DEVICE = 0, ATTR_NORMAL = 1, ATTR_NORMAL_NC = 2;
-    /** Device-nGnRnE in slot 0, Normal write-back read/write-allocate in slot 1, Normal non-cacheable in 2. */
-    public static final long MAIR = 0x00L << (8 * ATTR_DEVICE) | 0xffL << (8 * ATTR_NORMAL) | 0x44L << (8 * ATTR_NORMAL_NC);
-
+    // ---- descriptors and memory attributes: one source, org.capazos.dsl.paging -----------------------------
+    public static final long DESC_VALID = Descriptor.VALID;
+    public static final long DESC_TABLE = Descriptor.TABLE;
+    public static final long MAIR = Descriptor.MAIR;
     /** A 1 GiB block of device memory: never executable. */
-    public static final long BLOCK_DEVICE = DESC_BLOCK | (long) ATTR_DEVICE << ATTR_INDEX_SHIFT | AF | AP_EL1_RW | PXN | UXN;
+    public static final long BLOCK_DEVICE = Mapping.DEVICE.attributes() | Descriptor.VALID;
     /** A 1 GiB block of normal RAM, EL1 read/write/execute, not EL0. */
-    public static final long BLOCK_NORMAL = DESC_BLOCK | (long) ATTR_NORMAL << ATTR_INDEX_SHIFT | AF | SH_INNER | AP_EL1_RW | UXN;
+    public static final long BLOCK_NORMAL = Mapping.KERNEL_RWX.attributes() | Descriptor.VALID;
 
     // ---- TCR_EL1 ----------------------------------------------------------------------------------------------
     public static final int VA_BITS = 48;

@@ -9,6 +9,8 @@ import org.capazos.dsl.Shift;
 import org.capazos.dsl.Struct;
 import org.capazos.dsl.XReg;
 import org.capazos.dsl.module.Module;
+import org.capazos.dsl.paging.Mapping;
+import org.capazos.dsl.paging.PageTableBuilder;
 import org.capazos.kernel.CapazOS;
 import org.capazos.kernel.Platform;
 import org.capazos.kernel.arch.ExceptionReport;
@@ -33,7 +35,7 @@ import static org.capazos.kernel.arch.Mmu.*;
  * <li>drops from EL2 to EL1 if it was entered at EL2,</li>
  * <li>zeroes its .bss, takes a temporary stack and installs vectors that report and halt,</li>
  * <li>maps the first 16 GiB of physical memory twice with 1 GiB blocks (identity through TTBR0, the
- *     higher-half direct map through TTBR1) and turns the MMU on,</li>
+ *     higher-half direct map through TTBR1; the tables are built by the image build) and turns the MMU on,</li>
  * <li>fills a {@code boot_info} and jumps to the kernel's entry in the higher half.</li>
  * </ol>
  * Where the kernel is comes from the kernel's own link: the image generator defines {@code __kernel_*}
@@ -67,17 +69,20 @@ public final class BootStage {
         Label park = new Label("park");
         Label atEl1 = new Label("at_el1");
         Label stackTop = new Label("boot_stack_top");
-        Label l0 = new Label("boot_l0").object().size(PAGE_SIZE);
-        Label l1 = new Label("boot_l1").object().size(PAGE_SIZE);
         Label bootInfo = new Label("boot_info").object().size(bi.size());
 
-        // ---- data: stack, translation tables, boot_info -------------------------------------------------------
+        // ---- translation tables, built now and linked in as data ---------------------------------------------
+        // The direct map is VA = PA + 0xffff_0000_0000_0000, whose low 48 bits (all a walk looks at) equal the
+        // PA: the identity tables (TTBR0) serve as the higher-half tables (TTBR1) too.
+        a.section(".data.pagetables", Section.Kind.DATA);
+        Label tables = new PageTableBuilder()
+                .map(0, 0, 1L << L1_BLOCK_SHIFT, Mapping.DEVICE)
+                .map(1L << L1_BLOCK_SHIFT, 1L << L1_BLOCK_SHIFT, (BOOT_MAPPED_GIB - 1L) << L1_BLOCK_SHIFT, Mapping.KERNEL_RWX)
+                .emit(a, "boot_tables", 0);
+
+        // ---- data: stack, boot_info ------------------------------------------------------------------------------
         a.bss();
-        a.align((int) PAGE_SIZE);
-        a.bind(l0);
-        a.space((int) PAGE_SIZE);
-        a.bind(l1);
-        a.space((int) PAGE_SIZE);
+        a.align(16);
         a.bind(bootInfo);
         a.space((int) bi.size());
         a.align(16);
@@ -143,25 +148,6 @@ public final class BootStage {
         print.printHex(", kernel at ", x21);
         print.print("\n");
 
-        // ---- translation tables: L0[0] -> L1; L1[0] = device GiB, L1[1..15] = normal GiBs ---------------------
-        a.adrl(x9, l0);
-        a.adrl(x10, l1);
-        a.orr(x11, x10, DESC_TABLE | DESC_VALID);
-        a.str(x11, mem(x9));
-        a.mov(x11, BLOCK_DEVICE);
-        a.str(x11, mem(x10));
-        a.mov(x12, 1L);
-        a.mov(x13, BLOCK_NORMAL);
-        a.whileLoop(() -> {
-            a.cmp(x12, BOOT_MAPPED_GIB);
-            return Condition.LO;
-        }, () -> {
-            a.lsl(x11, x12, L1_BLOCK_SHIFT);
-            a.orr(x11, x11, x13);
-            a.str(x11, mem(x10, x12, Shift.LSL, 3));
-            a.add(x12, x12, 1);
-        });
-
         // ---- MMU on ----------------------------------------------------------------------------------------------
         a.mov(x9, MAIR);
         a.msr(MAIR_EL1, x9);
@@ -170,7 +156,7 @@ public final class BootStage {
         a.and(x10, x10, 0x7L);                             // PARange -> IPS (same encoding)
         a.bfi(x9, x10, TCR_IPS_SHIFT, 3);
         a.msr(TCR_EL1, x9);
-        a.adrl(x9, l0);
+        a.adrl(x9, tables);                                // one set of tables serves both halves (see above)
         a.msr(TTBR0_EL1, x9);
         a.msr(TTBR1_EL1, x9);
         a.isb();

@@ -30,7 +30,7 @@ public final class Kcrt0 {
         a.section(".text.entry", Section.Kind.CODE);
         a.leafFunction(kcrt0, () -> {
             // The boot stack, seen through the direct map: sp += (kernel virtual base - kernel physical base).
-            a.movAddress(x9, Label.external("__hh_offset"));
+            a.movAddress(x9, Label.external("__kernel_va_offset"));
             a.mov(x10, sp);
             a.add(x10, x10, x9);
             a.mov(sp, x10);

@@ -37,7 +37,7 @@ public final class Kmain {
         Label bootInfoPtr = new Label("boot_info_ptr").global().object().size(8);
 
         // The early console: QEMU virt's PL011 through the direct map, until the device tree says otherwise.
-        Pl011 uart = Pl011.emit(a, Label.external("__hh_offset"), Platform.UART_EARLY_PA);
+        Pl011 uart = Pl011.emit(a, Label.external("__kernel_va_offset"), Platform.UART_EARLY_PA);
         Print print = Print.emit(a, uart);
         Label vectors = ExceptionReport.emit(a, print, "kernel");
         Kcrt0.emit(a, kmain, Label.external("kernel_halt"));
