@@ -142,7 +142,7 @@ public final class BootStage {
         a.msr(VBAR_EL1, x9);
         a.isb();
         print.print("CapazOS boot " + CapazOS.VERSION + "\n");
-        print.printHex("boot: entered at EL", x20);
+        print.printDec("boot: entered at EL", x20);
         print.printHex(", DTB at ", x19);
         a.adrl(x21, KERNEL_PHYS_BASE);
         print.printHex(", kernel at ", x21);

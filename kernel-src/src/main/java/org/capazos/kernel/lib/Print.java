@@ -113,6 +113,17 @@ public final class Print {
         a.call(puts);
     }
 
+    /** Emits: print {@code s}, then {@code reg} in decimal (reg may be x0). */
+    public void printDec(String s, XReg reg) {
+        if (reg == x0) {
+            a.mov(x15, x0);
+            reg = x15;
+        }
+        print(s);
+        a.mov(x0, reg);
+        a.call(putDec);
+    }
+
     /** Emits: print {@code s}, then {@code reg} in hex (reg may be x0). */
     public void printHex(String s, XReg reg) {
         if (reg == x0) {

@@ -214,6 +214,15 @@ public final class Pmm {
             a.mov(prev, lo);
             a.forRange(i, n, () -> {
                 XReg s = x9, e = x10, first = x11, count = x12;
+                Runnable load = () -> {                   // first page index and page count of span i
+                    a.add(x11, spans, i, Shift.LSL, 4);
+                    a.ldp(s, e, mem(x11));
+                    a.sub(count, e, s);
+                    a.lsr(count, count, 12);
+                    if (fault == Fault.INIT_SPAN_END_INCLUSIVE) a.add(count, count, 1);
+                    a.sub(first, s, lo);
+                    a.lsr(first, first, 12);
+                };
                 a.add(x11, spans, i, Shift.LSL, 4);
                 a.ldp(s, e, mem(x11));
                 a.orr(x11, s, e);
@@ -226,24 +235,11 @@ public final class Pmm {
                 a.cmp(e, hi);
                 a.b(Condition.HI, bad);
                 a.mov(prev, e);
-                a.sub(count, e, s);
-                a.lsr(count, count, 12);
-                if (fault == Fault.INIT_SPAN_END_INCLUSIVE) a.add(count, count, 1);
+                load.run();
                 a.add(total, total, count);
-                a.sub(first, s, lo);
-                a.lsr(first, first, 12);
-                a.mov(x16, first);
-                a.mov(x17, count);
-                bitRange(a, true, fbm, first, count, x9, x10, x12, x11 == first ? x14 : x14);
-                // x14 (prev) was clobbered as a temporary: restore it from the span
-                a.add(x11, spans, i, Shift.LSL, 4);
-                a.ldr(prev, mem(x11, 8));
-                a.mov(first, x16);
-                a.mov(count, x17);
-                bitRange(a, true, ubm, first, count, x9, x10, x12, x14);
-                a.ldr(prev, mem(spans, i, Shift.LSL, 4));
-                a.add(x11, spans, i, Shift.LSL, 4);
-                a.ldr(prev, mem(x11, 8));
+                bitRange(a, true, fbm, first, count, x9, x10, x16, x17);
+                load.run();
+                bitRange(a, true, ubm, first, count, x9, x10, x16, x17);
             });
             a.mov(x9, MAGIC);
             a.str(x9, S.at(st, "magic"));
@@ -531,7 +527,7 @@ public final class Pmm {
         });
         a.rodata();
         a.bind(table);
-        for (int bits : org.capazos.kernel.arch.Mmu.PA_BITS) a.byte_((byte) bits);
+        for (int bits : org.capazos.kernel.arch.Mmu.PA_BITS) a.byte_(bits);
         a.text();
     }
 
@@ -551,11 +547,10 @@ public final class Pmm {
             print.print("\n");
             a.leave();
         });
-        a.function(selfTest, new XReg[] {x19, x20, x21, x22, x23, x24}, 8 * singles + 16, () -> {
+        a.function(selfTest, new XReg[] {x19, x20, x21, x23, x24}, 8 * singles + 16, () -> {
             int slots = a.currentFunction().localsOffset();
-            XReg free0 = x19, total0 = x20, i = x21, fails = x22, pa = x23, n = x24;
-            Label check = new Label();
-            a.mov(fails, 0L);
+            XReg free0 = x19, total0 = x20, i = x21, pa = x23, n = x24;
+            Label failed = new Label();
             a.call(freeCount);
             a.mov(free0, x0);
             a.call(totalCount);
@@ -567,7 +562,7 @@ public final class Pmm {
                 a.add(x0, sp, slots);
                 a.add(x0, x0, i, Shift.LSL, 3);
                 a.call(allocPage);
-                a.cbnz(x0, check);
+                a.cbnz(x0, failed);
                 a.add(x9, sp, slots);
                 a.ldr(pa, mem(x9, i, Shift.LSL, 3));
                 print.print("PMM: alloc_page -> ");
@@ -580,14 +575,14 @@ public final class Pmm {
                 a.add(x9, sp, slots);
                 a.ldr(x0, mem(x9, i, Shift.LSL, 3));
                 a.call(freePage);
-                a.cbnz(x0, check);
+                a.cbnz(x0, failed);
             });
             a.call(counters);
             // a contiguous run
             a.mov(w0, (long) run);
             a.add(x1, sp, slots);
             a.call(allocPages);
-            a.cbnz(x0, check);
+            a.cbnz(x0, failed);
             a.ldr(pa, mem(sp, slots));
             print.print("PMM: alloc_pages(" + run + ") -> ");
             a.mov(x0, pa);
@@ -598,23 +593,52 @@ public final class Pmm {
             a.forRange(i, n, () -> {
                 a.add(x0, pa, i, Shift.LSL, 12);
                 a.call(freePage);
-                a.cbnz(x0, check);
+                a.cbnz(x0, failed);
             });
             a.call(counters);
+            // a direct-map address
+            a.add(x0, sp, slots);
+            a.call(allocPageVa);
+            a.cbz(x0, failed);
+            a.mov(n, x0);
+            a.ldr(pa, mem(sp, slots));
+            print.print("PMM: alloc_page_va -> ");
+            a.mov(x0, n);
+            a.call(print.putHex);
+            print.print(" (pa ");
+            a.mov(x0, pa);
+            a.call(print.putHex);
+            print.print(")\n");
+            a.mov(x0, pa);
+            a.call(freePage);
+            a.cbnz(x0, failed);
             // a double free must be refused (the PMM prints its own line) and change nothing
             a.add(x0, sp, slots);
             a.call(allocPage);
-            a.cbnz(x0, check);
+            a.cbnz(x0, failed);
             a.ldr(pa, mem(sp, slots));
             a.mov(x0, pa);
             a.call(freePage);
-            a.cbnz(x0, check);
-            print.print("PMM: freeing it again (a double free, expected to be refused):\n");
+            a.cbnz(x0, failed);
+            print.print("PMM: freeing it again, a double free that must be refused:\n");
             a.mov(x0, pa);
             a.call(freePage);
-            a.cmp(x0, MmError.EDOUBLEFREE & 0xfff);        // placeholder, replaced below
-            a.bind(check);
-            a.nop();
+            a.cmpImm(x0, MmError.EDOUBLEFREE);
+            a.b(Condition.NE, failed);
+            a.call(counters);
+            a.call(freeCount);
+            a.cmp(x0, free0);
+            a.b(Condition.NE, failed);
+            a.call(totalCount);
+            a.cmp(x0, total0);
+            a.b(Condition.NE, failed);
+            print.print("PMM: self-test passed\n");
+            a.mov(x0, 0L);
+            a.leave();
+            a.bind(failed);
+            print.print("PMM: self-test FAILED\n");
+            a.call(counters);
+            a.mov(x0, 1L);
             a.leave();
         });
     }

@@ -1,0 +1,81 @@
+package org.capazos.kernel;
+
+import org.capazos.harness.QemuLauncher;
+import org.capazos.harness.QemuTest;
+import org.capazos.harness.RunningMachine;
+import org.capazos.harness.VirtMachine;
+import org.capazos.imagegen.ImageBuild;
+import org.capazos.kernel.kernel.Kmain;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** CapazOS booted in QEMU virt: the serial output contract of the kernel issue, on each backend. */
+class KernelBootTest {
+    private static final Duration BOOT = Duration.ofSeconds(60);
+
+    private static RunningMachine boot(QemuLauncher qemu, BuildSwitches switches, String cpu, String memory,
+                                       int smp, String machineOption) {
+        VirtMachine.Builder b = VirtMachine.builder().kernel(KernelImages.image(switches)).cpu(cpu).memory(memory)
+                .smp(smp).timeout(Duration.ofSeconds(120));
+        if (machineOption != null) b.machineOption(machineOption);
+        return b.boot(qemu);
+    }
+
+    /** The contract's first lines: the boot banner, where we came from, the kernel banner. */
+    private static void expectBanners(RunningMachine vm, int el, String dtbAddress) {
+        ImageBuild.Result build = KernelImages.build(BuildSwitches.DEFAULT);
+        assertEquals("CapazOS boot " + CapazOS.VERSION, vm.awaitLine("^CapazOS boot", BOOT));
+        String where = vm.awaitLine("^boot: entered at", BOOT);
+        Matcher m = Pattern.compile("boot: entered at EL(\\d), DTB at (0x[0-9a-f]+), kernel at (0x[0-9a-f]+)").matcher(where);
+        assertTrue(m.matches(), where);
+        assertEquals(el, Integer.parseInt(m.group(1)), where);
+        assertEquals(dtbAddress, m.group(2), where);
+        assertEquals(build.layout().defsyms().get("__kernel_phys_base"), Long.decode(m.group(3)), where);
+        assertEquals("CapazOS kernel " + CapazOS.VERSION, vm.awaitLine("^CapazOS kernel", BOOT));
+    }
+
+    @QemuTest
+    void defaultMachineBootsToIdle(QemuLauncher qemu) {
+        try (RunningMachine vm = boot(qemu, BuildSwitches.DEFAULT, "cortex-a72", "512M", 1, null)) {
+            expectBanners(vm, 1, "0x48000000");
+            vm.awaitLine("^kmain: idle$", BOOT);
+            assertFalse(vm.log().contains("EXCEPTION"), vm.log());
+        }
+    }
+
+    @QemuTest
+    void enteredAtEl2DropsToEl1(QemuLauncher qemu) {
+        try (RunningMachine vm = boot(qemu, BuildSwitches.DEFAULT, "cortex-a72", "512M", 1, "virtualization=on")) {
+            expectBanners(vm, 2, "0x48000000");
+            vm.awaitLine("^kmain: idle$", BOOT);
+        }
+    }
+
+    @QemuTest
+    void otherCpusAndSecondaryCores(QemuLauncher qemu) {
+        for (String cpu : new String[] {"cortex-a53", "cortex-a57", "max"}) {
+            try (RunningMachine vm = boot(qemu, BuildSwitches.DEFAULT, cpu, "128M", 4, null)) {
+                expectBanners(vm, 1, "0x44000000");
+                vm.awaitLine("^kmain: idle$", BOOT);
+                assertFalse(vm.log().contains("EXCEPTION"), cpu + ":\n" + vm.log());
+            }
+        }
+    }
+
+    @QemuTest
+    void faultTestShowsTheExceptionReport(QemuLauncher qemu) {
+        try (RunningMachine vm = boot(qemu, new BuildSwitches(false, true), "cortex-a72", "512M", 1, null)) {
+            String line = vm.awaitLine("^EXCEPTION:", BOOT);
+            assertTrue(line.startsWith("EXCEPTION: Data abort (same EL)"), line);
+            assertTrue(line.contains(String.format("FAR=0x%x", Kmain.FAULT_TEST_ADDRESS)), line);
+            Matcher esr = Pattern.compile("ESR=0x([0-9a-f]+)").matcher(line);
+            assertTrue(esr.find(), line);
+            assertEquals(0x25, Long.parseLong(esr.group(1), 16) >>> 26, "ESR.EC: data abort from the same EL");
+            assertFalse(vm.log().contains("kmain: idle"), "the kernel halts after the report");
+        }
+    }
+}
