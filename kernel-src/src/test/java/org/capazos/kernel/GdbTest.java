@@ -1,5 +1,6 @@
 package org.capazos.kernel;
 
+import org.capazos.harness.Provisioner;
 import org.capazos.harness.QemuLauncher;
 import org.capazos.harness.QemuTest;
 import org.capazos.harness.RunningMachine;
@@ -9,7 +10,6 @@ import org.capazos.imagegen.ImageBuild;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +20,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** gdb-multiarch, in batch mode, stops the kernel at kmain by symbol through QEMU's gdb stub, then lets it go. */
 class GdbTest {
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
-            if (Files.isExecutable(Path.of(dir, tool))) return true;
-        return false;
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -34,8 +28,9 @@ class GdbTest {
 
     @QemuTest
     void breaksAtKmainBySymbolAndContinues(QemuLauncher qemu) throws Exception {
-        if (!onPath("gdb-multiarch")) System.err.println("GDB TEST SKIPPED: no gdb-multiarch on PATH; install gdb-multiarch");
-        assumeTrue(onPath("gdb-multiarch"), "gdb-multiarch is not installed");
+        boolean gdb = Provisioner.ensure("gdb-multiarch", "gdb-multiarch");
+        if (!gdb) System.err.println("GDB TEST SKIPPED: no gdb-multiarch on PATH; install gdb-multiarch");
+        assumeTrue(gdb, "gdb-multiarch is not installed");
         ImageBuild.Result build = KernelImages.build(BuildSwitches.DEFAULT);
         Path kernelElf = build.files().get("kernel.elf"), bootElf = build.files().get("boot.elf");
         int port = freePort();

@@ -52,6 +52,7 @@ public final class QemuExtension implements TestTemplateInvocationContextProvide
 
     /** The backends {@code capaz.qemu} asks for; empty when it says {@code auto} and none can run. */
     private static List<Choice> plan() {
+        provisionOnce();
         String value = System.getProperty(QemuLauncher.BACKEND_PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
         switch (value) {
             case "":
@@ -66,6 +67,21 @@ public final class QemuExtension implements TestTemplateInvocationContextProvide
                 }
                 return choices;
         }
+    }
+
+    private static volatile boolean provisioned;
+
+    /**
+     * On a machine that allows it (see {@link Provisioner}), installs QEMU for the local backend before deciding
+     * what can run. A Docker engine is not started from here: {@code .ci/docker-setup.sh} does that (it needs
+     * root, a daemon and an imported base image), and the container backend is skipped loudly without one.
+     */
+    private static synchronized void provisionOnce() {
+        if (provisioned) return;
+        provisioned = true;
+        String value = System.getProperty(QemuLauncher.BACKEND_PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || value.equals("all") || value.equals("auto") || value.contains("local"))
+            Provisioner.ensure(LocalQemu.BINARY, "qemu-system-arm");
     }
 
     /** Prints {@code line} to stderr once per JVM, so a skip is never silent. */

@@ -124,14 +124,7 @@ public final class Run {
     private static QemuLauncher chooseLauncher() {
         String choice = System.getProperty(QemuLauncher.BACKEND_PROPERTY, "auto").toLowerCase(Locale.ROOT);
         boolean automatic = choice.isBlank() || choice.equals("auto") || choice.equals("all");
-        if (automatic && Backend.firstAvailable().isEmpty()) {
-            Optional<Path> aptGet = rootsAptGet();
-            if (aptGet.isPresent()) {
-                System.out.println("Run: no " + LocalQemu.BINARY
-                        + " and no Docker engine; installing qemu-system-arm with apt-get");
-                install(aptGet.get());
-            }
-        }
+        if (automatic && Backend.firstAvailable().isEmpty()) Provisioner.ensure(LocalQemu.BINARY, "qemu-system-arm");
         QemuLauncher launcher = QemuLauncher.select();
         launcher.backend().unavailableReason().ifPresent(problem -> {
             throw new QemuUnavailableException(problem);
@@ -139,43 +132,6 @@ public final class Run {
         return launcher;
     }
 
-    /** {@code apt-get}, if this process runs as root on a machine that has it. */
-    private static Optional<Path> rootsAptGet() {
-        try {
-            if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
-                return Optional.empty();
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        return Stream.of("/usr/bin/apt-get", "/bin/apt-get").map(Path::of).filter(Files::isExecutable).findFirst();
-    }
-
-    private static void install(Path aptGet) {
-        String apt = aptGet.toString();
-        try {
-            Path log = Files.createTempFile("capaz-apt-", ".log");
-            for (List<String> command : List.of(
-                    List.of(apt, "update"),
-                    List.of(apt, "install", "-y", "--no-install-recommends", "qemu-system-arm"))) {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-                Process process = builder.start();
-                process.getOutputStream().close();
-                if (process.waitFor() != 0) {
-                    throw new QemuUnavailableException(String.join(" ", command) + " failed (log: " + log
-                            + "); " + Backend.neitherAvailableMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new QemuUnavailableException("cannot run apt-get (" + e.getMessage() + "); "
-                    + Backend.neitherAvailableMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QemuUnavailableException("interrupted while installing QEMU");
-        }
-    }
 
     /**
      * The gdb command that attaches to the machine: the first {@code .elf} file next to the image

@@ -52,7 +52,8 @@ final class MmRig implements AutoCloseable {
     }
 
     /** Writes {@code ranges} as records of {@code stride} bytes ending at the end of the buffer at {@code va}. */
-    private long writeRanges(long va, List<UsableModel.Range> ranges, long stride, Random fill) {
+    private long writeRanges(long va, List<SpanRulesModel.Range> ranges, long stride, Random fill) {
+        if (stride < 16 || stride % 8 != 0 || stride > MAX_STRIDE) stride = MAX_STRIDE; // refused before any read
         long end = va + (long) MAX_RECORDS * MAX_STRIDE;
         long start = end - ranges.size() * stride;
         byte[] bytes = new byte[(int) (ranges.size() * stride)];
@@ -84,15 +85,15 @@ final class MmRig implements AutoCloseable {
     }
 
     /** usable_build on {@code in}; the result read back in the model's shape. */
-    UsableModel.Result usableBuild(UsableModel.Input in) {
+    SpanRulesModel.Result usableBuild(SpanRulesModel.Input in) {
         Random fill = new Random(in.hashCode());
         if (in.memory().size() > MAX_RECORDS || in.reserved().size() > MAX_RECORDS)
             throw new IllegalArgumentException("too many records for the rig");
         emu.write(LAYOUT_VA, new byte[(int) L.size()]);
-        setLayout("mem_ptr", writeRanges(MEM_VA, in.memory(), Math.min(in.memStride(), MAX_STRIDE), fill));
+        setLayout("mem_ptr", writeRanges(MEM_VA, in.memory(), in.memStride(), fill));
         setLayout("mem_count", in.memory().size());
         setLayout("mem_stride", in.memStride());
-        setLayout("rsv_ptr", writeRanges(RSV_VA, in.reserved(), Math.min(in.rsvStride(), MAX_STRIDE), fill));
+        setLayout("rsv_ptr", writeRanges(RSV_VA, in.reserved(), in.rsvStride(), fill));
         setLayout("rsv_count", in.reserved().size());
         setLayout("rsv_stride", in.rsvStride());
         setLayout("kernel_phys_base", in.kernelBase());
@@ -104,15 +105,15 @@ final class MmRig implements AutoCloseable {
         setLayout("pa_bits", in.paBits());
         long spans = spansFor(in.capacity());
         long n = emu.call("usable_build", LAYOUT_VA, spans, in.capacity());
-        if (n < 0) return UsableModel.Result.error(n);
+        if (n < 0) return SpanRulesModel.Result.error(n);
         List<long[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(new long[] {emu.readLong(spans + 16L * i), emu.readLong(spans + 16L * i + 8)});
-        return new UsableModel.Result(n, out, layout("ram_lo"), layout("ram_hi"), layout("limit_pa"),
+        return new SpanRulesModel.Result(n, out, layout("ram_lo"), layout("ram_hi"), layout("limit_pa"),
                 layout("meta_pa"), layout("meta_pages"));
     }
 
     /** Maps the metadata pages usable_build placed and runs pmm_init on its spans; returns pmm_init's answer. */
-    long pmmInit(UsableModel.Result r) {
+    long pmmInit(SpanRulesModel.Result r) {
         if (metaMapped) throw new IllegalStateException("one PMM per rig");
         metaPa = r.metaPa();
         metaPages = r.metaPages();

@@ -8,7 +8,7 @@ import java.util.List;
  * pages, first fit for runs), which error each bad call gets, and the counters. The emulated routines must give
  * the same answer to every call.
  */
-final class PmmModel {
+final class PageAllocatorModel {
     final long base;
     final int pages;
     final BitSet usable = new BitSet();
@@ -16,7 +16,7 @@ final class PmmModel {
     int hintWord;
     long total;
 
-    PmmModel(long base, long end, List<long[]> spans) {
+    PageAllocatorModel(long base, long end, List<long[]> spans) {
         this.base = base;
         this.pages = (int) ((end - base) >>> 12);
         for (long[] s : spans) {

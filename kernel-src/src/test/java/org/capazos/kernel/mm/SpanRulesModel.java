@@ -11,7 +11,7 @@ import java.util.TreeSet;
  * interval whether it is RAM in the window and in no reservation. The routine subtracts in place; agreeing on
  * thousands of random maps is the evidence that its algorithm implements these rules.
  */
-final class UsableModel {
+final class SpanRulesModel {
     static final BigInteger PAGE = BigInteger.valueOf(4096);
     static final BigInteger TWO64 = BigInteger.ONE.shiftLeft(64);
 
@@ -36,7 +36,7 @@ final class UsableModel {
         }
     }
 
-    private UsableModel() { }
+    private SpanRulesModel() { }
 
     static BigInteger u(long v) {
         return new BigInteger(Long.toUnsignedString(v));

@@ -67,7 +67,7 @@ public final class Emulator implements AutoCloseable {
     /** The initial sp of every call (16-aligned; the stack grows down from here). */
     public static final long STACK_TOP = 0x7000_0000L;
     public static final long STACK_SIZE = 256 * 1024;
-    /** Where routines return to: never mapped; reaching it ends the call. */
+    /** Where routines return to (a page holding {@code brk #0}): reaching it ends the call. */
     public static final long RETURN_ADDRESS = 0xdead_0000L;
     /** The default limit of instructions per call. */
     public static final long DEFAULT_INSTRUCTION_LIMIT = 50_000_000L;
@@ -124,8 +124,11 @@ public final class Emulator implements AutoCloseable {
         uc.hook_add_new((InterruptHook) (u, intno, user) -> stop(new Fault(EmulatorException.Kind.EXCEPTION,
                 lastPc, 0, 0, "exception " + intno + " (" + exceptionName(intno) + ")")), null);
         mapPages(STACK_TOP - STACK_SIZE, STACK_SIZE, R | W);
+        // Unicorn fetches the return address before it notices the end of the run: give it a brk to fetch
+        mapPages(RETURN_ADDRESS, PAGE, R | X);
+        uc.mem_write(RETURN_ADDRESS, new byte[] {0x00, 0x00, 0x20, (byte) 0xd4});
         mapUart(DEFAULT_UART_BASE);
-        if (image != null) load(image);
+        if (image != null) loadSections(image);
     }
 
     // ---- creating --------------------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ public final class Emulator implements AutoCloseable {
                 + "}\n";
     }
 
-    private void load(LinkedImage image) {
+    private void loadSections(LinkedImage image) {
         TreeMap<Long, Integer> want = new TreeMap<>();
         for (OutputSection s : image.allocatedSections()) {
             int perms = (s.flags() & ModuleSection.EXEC) != 0 ? R | X
@@ -429,6 +432,7 @@ public final class Emulator implements AutoCloseable {
         }
         if (best == null) return "";
         long off = address - best.value();
+        if (best.size() > 0 ? off >= best.size() : off >= PAGE) return "";
         return "<" + best.name() + (off == 0 ? "" : "+0x" + Long.toHexString(off)) + ">";
     }
 
