@@ -28,9 +28,9 @@ class GdbTest {
 
     @QemuTest
     void breaksAtKmainBySymbolAndContinues(QemuLauncher qemu) throws Exception {
-        boolean gdb = Provisioner.ensure("gdb-multiarch", "gdb-multiarch");
-        if (!gdb) System.err.println("GDB TEST SKIPPED: no gdb-multiarch on PATH; install gdb-multiarch");
-        assumeTrue(gdb, "gdb-multiarch is not installed");
+        boolean haveGdb = Provisioner.ensure("gdb-multiarch", "gdb-multiarch");
+        if (!haveGdb) System.err.println("GDB TEST SKIPPED: no gdb-multiarch on PATH; install gdb-multiarch");
+        assumeTrue(haveGdb, "gdb-multiarch is not installed");
         ImageBuild.Result build = KernelImages.build(BuildSwitches.DEFAULT);
         Path kernelElf = build.files().get("kernel.elf"), bootElf = build.files().get("boot.elf");
         int port = freePort();
