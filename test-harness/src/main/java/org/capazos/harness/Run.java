@@ -47,7 +47,8 @@ public final class Run {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
+    /** Runs as {@link #main} does and returns the exit status instead of exiting. */
+    public static int run(String[] args) {
         String mode = "run";
         Path root = Path.of(System.getProperty("capaz.root", "."));
         Path image = null;
