@@ -14,7 +14,7 @@ public final class BrokenImage implements ImageDefinition {
     @Override
     public List<Stage> stages(BuildSwitches switches) {
         MacroAssembler a = new MacroAssembler(new ModuleBuilder("broken"));
-        a.add(x0, x1, 5000);   // line 18: not an add/sub immediate
+        a.add(x0, x1, 5000);   // not an add/sub immediate: the build must name this line
         return List.of();
     }
 }
