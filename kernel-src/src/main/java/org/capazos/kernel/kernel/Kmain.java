@@ -30,6 +30,11 @@ public final class Kmain {
     private Kmain() { }
 
     public static Module build(BuildSwitches switches) {
+        return build(switches, java.util.List.of());
+    }
+
+    /** The kernel with {@code steps} added to kmain, in order, just before it goes idle. */
+    public static Module build(BuildSwitches switches, java.util.List<KernelStep> steps) {
         ModuleBuilder mb = new ModuleBuilder("kernel");
         MacroAssembler a = new MacroAssembler(mb);
         Struct bi = BootInfo.LAYOUT;
@@ -71,6 +76,7 @@ public final class Kmain {
                 a.mov(x9, FAULT_TEST_ADDRESS);
                 a.ldr(x9, mem(x9));
             }
+            for (KernelStep step : steps) step.emit(a, print);
             print.print("kmain: idle\n");
             a.loop(a::wfi);
         });
