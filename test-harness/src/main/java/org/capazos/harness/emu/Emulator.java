@@ -87,13 +87,14 @@ public final class Emulator implements AutoCloseable {
     private Disassembler disassembler;
 
     private long count;
+    private java.util.HashMap<Long, long[]> histogram;
     private long limit = DEFAULT_INSTRUCTION_LIMIT;
     private long lastPc;
     private boolean checkAbi = true;
     private Fault fault;
 
-    /** A byte-exact buffer. */
-    private record Buffer(String name, long address, long size, boolean writable) {
+    /** A byte-exact buffer and the hooks that guard it. */
+    private record Buffer(String name, long address, long size, boolean writable, List<Unicorn.UnHook> hooks) {
         long end() {
             return address + size;
         }
@@ -112,6 +113,7 @@ public final class Emulator implements AutoCloseable {
         uc.reg_write(Arm64Const.UC_ARM64_REG_CPACR_EL1, 3L << 20); // FP/SIMD usable, as a kernel enables it
         uc.hook_add_new((CodeHook) (u, address, size, user) -> {
             lastPc = address;
+            if (histogram != null) histogram.computeIfAbsent(address, k -> new long[1])[0]++;
             if (++count > limit) stop(new Fault(EmulatorException.Kind.LIMIT, address, 0, 0,
                     "instruction limit " + limit + " reached"));
         }, 1, 0, null);
@@ -223,11 +225,29 @@ public final class Emulator implements AutoCloseable {
         }
         for (long p = start; p < end; p += PAGE)
             if (!pages.containsKey(p)) mapPages(p, PAGE, R | W | EXACT_PAGE);
+        for (Buffer b : buffers)
+            if (b.name.equals(name)) throw new IllegalArgumentException("buffer " + name + " is already mapped");
         uc.mem_write(address, new byte[(int) size]);
-        buffers.add(new Buffer(name, address, size, writable));
-        uc.hook_add_new((ReadHook) (u, addr, sz, user) -> checkExact(addr, sz, false), start, end - 1, null);
-        uc.hook_add_new((WriteHook) (u, addr, sz, value, user) -> checkExact(addr, sz, true), start, end - 1,
-                null);
+        buffers.add(new Buffer(name, address, size, writable, List.of(
+                uc.hook_add_new((ReadHook) (u, addr, sz, user) -> checkExact(addr, sz, false), start, end - 1, null),
+                uc.hook_add_new((WriteHook) (u, addr, sz, value, user) -> checkExact(addr, sz, true), start,
+                        end - 1, null))));
+        return this;
+    }
+
+    /** Removes the exact buffer {@code name} (its pages too, unless another buffer still uses them). */
+    public Emulator unmapExact(String name) {
+        Buffer buffer = buffers.stream().filter(b -> b.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no buffer " + name));
+        buffers.remove(buffer);
+        buffer.hooks.forEach(Unicorn.UnHook::unhook);
+        for (long p = pageDown(buffer.address); p < pageUp(buffer.end()); p += PAGE) {
+            long page = p;
+            if (buffers.stream().noneMatch(b -> pageDown(b.address) <= page && page < pageUp(b.end()))) {
+                uc.mem_unmap(page, PAGE);
+                pages.remove(page);
+            }
+        }
         return this;
     }
 
@@ -382,6 +402,35 @@ public final class Emulator implements AutoCloseable {
                     "sp not restored: " + hex(STACK_TOP) + " became " + hex(sp)));
         }
         return x(0);
+    }
+
+    /**
+     * Starts (or stops) counting instructions per address, over all calls from now on; see {@link #profile()}.
+     * Off by default (it slows calls down).
+     */
+    public Emulator profiling(boolean on) {
+        histogram = on ? new java.util.HashMap<>() : null;
+        return this;
+    }
+
+    /**
+     * Instructions executed per symbol since {@link #profiling(boolean) profiling} started, most first: where a
+     * routine spends its instructions, by the function (nearest symbol) each instruction belongs to.
+     */
+    public Map<String, Long> profile() {
+        if (histogram == null) throw new IllegalStateException("profiling is off");
+        Map<String, Long> bySymbol = new java.util.HashMap<>();
+        histogram.forEach((pc, n) -> {
+            String s = symbolize(pc);
+            int plus = s.indexOf('+');
+            String name = s.isEmpty() ? "0x" + Long.toHexString(pc) : s.substring(1, plus < 0 ? s.length() - 1 : plus);
+            bySymbol.merge(name, n[0], Long::sum);
+        });
+        Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+        bySymbol.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** The instructions the last call executed (its {@code ret} included): exact and deterministic. */

@@ -53,11 +53,60 @@ class EmulatorTest {
         try (Emulator emu = Emulator.link(List.of(m), BASE)) {
             assertEquals(45, emu.call("sum", 10));
             long ten = emu.instructionsExecuted();
+            assertEquals(190, emu.call("sum", 20));
+            long perIteration = (emu.instructionsExecuted() - ten) / 10;
+            assertTrue(perIteration >= 3, "a loop iteration is at least cmp, branch, add");
             assertEquals(4950, emu.call("sum", 100));
-            long hundred = emu.instructionsExecuted();
-            assertEquals(90 * 5, hundred - ten, "5 instructions per iteration (cmp, b.hs, add, add, b)");
+            assertEquals(ten + 90 * perIteration, emu.instructionsExecuted(), "linear in the iterations");
             emu.call("sum", 10);
-            assertEquals(ten, emu.instructionsExecuted());
+            assertEquals(ten, emu.instructionsExecuted(), "deterministic");
+        }
+    }
+
+    @Test
+    void profileCountsInstructionsPerRoutine() {
+        Module m = module(a -> {
+            Label leaf = new Label("leaf");
+            a.leafFunction(leaf, () -> {
+                a.add(x0, x0, 1);
+                a.ret();
+            });
+            a.function("outer", new XReg[] {x19}, 0, () -> {
+                a.call(leaf);
+                a.call(leaf);
+                a.leave();
+            });
+        });
+        try (Emulator emu = Emulator.link(List.of(m), BASE)) {
+            emu.profiling(true);
+            assertEquals(2, emu.call("outer", 0));
+            Map<String, Long> profile = emu.profile();
+            assertEquals(4, profile.get("leaf"));
+            assertEquals(emu.instructionsExecuted() - 4, profile.get("outer"));
+            assertEquals(List.of("outer", "leaf"), List.copyOf(profile.keySet()));
+        }
+    }
+
+    @Test
+    void exactBuffersCanBeUnmappedAndReplaced() {
+        Module m = module(a -> a.leafFunction("first", () -> {
+            a.ldrb(w0, mem(x0));
+            a.ret();
+        }));
+        try (Emulator emu = Emulator.link(List.of(m), BASE)) {
+            emu.mapExact("a", 0x8000_0000L, new byte[] {42}, false);
+            emu.mapExact("b", 0x8000_0008L, new byte[] {43}, false);   // shares the page
+            assertEquals(42, emu.call("first", 0x8000_0000L));
+            emu.unmapExact("a");
+            EmulatorException gone = assertThrows(EmulatorException.class, () -> emu.call("first", 0x8000_0000L));
+            assertTrue(gone.getMessage().contains("before the start of buffer \"b\""), gone.getMessage());
+            assertEquals(43, emu.call("first", 0x8000_0008L));
+            emu.unmapExact("b");
+            EmulatorException unmapped = assertThrows(EmulatorException.class, () -> emu.call("first", 0x8000_0008L));
+            assertTrue(unmapped.getMessage().contains("(unmapped)"), unmapped.getMessage());
+            emu.mapExact("a", 0x8000_0000L, new byte[] {44}, false);
+            assertEquals(44, emu.call("first", 0x8000_0000L));
+            assertThrows(IllegalArgumentException.class, () -> emu.map(0x8000_0000L, 16));
         }
     }
 
