@@ -1,6 +1,9 @@
 package org.capazos.kernel.kernel;
 
+import org.capazos.dsl.Condition;
 import org.capazos.dsl.Label;
+import org.capazos.dsl.PStateField;
+import org.capazos.dsl.Shift;
 import org.capazos.dsl.MacroAssembler;
 import org.capazos.dsl.ModuleBuilder;
 import org.capazos.dsl.Struct;
@@ -13,9 +16,12 @@ import org.capazos.kernel.arch.ExceptionReport;
 import org.capazos.kernel.arch.KernelTables;
 import org.capazos.kernel.boot.BootInfo;
 import org.capazos.kernel.drivers.Pl011;
+import org.capazos.kernel.fdt.Fdt;
+import org.capazos.kernel.fdt.PlatformInfo;
 import org.capazos.kernel.lib.Print;
 
 import static org.capazos.dsl.Mem.mem;
+import static org.capazos.dsl.Mem.postIndex;
 import static org.capazos.dsl.Registers.*;
 import static org.capazos.dsl.SystemRegister.*;
 
@@ -47,6 +53,13 @@ public final class Kmain {
         Label vectors = ExceptionReport.emit(a, print, "kernel");
         Kcrt0.emit(a, kmain, Label.external("kernel_halt"));
         KernelTables tables = KernelTables.emit(a);
+        Fdt fdt = Fdt.emit(a);
+        Label platformInfo = new Label("platform_info").global().object().size(PlatformInfo.LAYOUT.size());
+        Label halt = new Label("kmain_halt");
+        a.bss();
+        a.align(8);
+        a.bind(platformInfo);
+        a.space((int) PlatformInfo.LAYOUT.size());
 
         a.bss();
         a.align(8);
@@ -65,11 +78,42 @@ public final class Kmain {
             a.isb();
             print.print("CapazOS kernel " + CapazOS.VERSION + "\n");
 
-            // The kernel's own tables: direct map of RAM, TTBR0 off.
-            a.ldr(x0, bi.at(info, "hh_offset"));
-            a.mov(x1, 16L << 30);
+            // The device tree, through the boot stage's direct map: validated before anything is trusted.
+            XReg offset = x20, pinfo = x21;
+            a.ldr(offset, bi.at(info, "hh_offset"));
+            a.adrl(pinfo, platformInfo);
+            a.ldr(x0, bi.at(info, "dtb_pa"));
+            a.add(x0, x0, offset);
+            a.mov(x1, pinfo);
+            a.call(fdt.parse);
+            a.cmp(x0, 0);
+            a.ifThen(Condition.NE, () -> {            // x0: why the blob was refused
+                a.mov(x22, x0);
+                print.print("DTB: invalid: ");
+                a.mov(x0, x22);
+                a.call(print.puts);
+                print.print("\n");
+                a.b(halt);
+            });
+            printPlatform(a, print, pinfo);
+
+            // The kernel's own tables: direct map of the RAM the device tree describes, TTBR0 off.
+            ramEnd(a, pinfo, x1);
+            a.mov(x0, offset);
             a.call(tables.init);
             print.print("kmain: MMU: kernel tables active, TTBR0 disabled\n");
+
+            // The console moves to the UART /chosen/stdout-path names, if the direct map's device GiB has it.
+            a.ldr(x13, PlatformInfo.LAYOUT.at(pinfo, "uart_pa"));
+            a.sub(x10, x13, 1);                       // uart_pa - 1 < 1 GiB - 1 (unsigned): found, and in GiB 0
+            a.cmpImm(x10, (1L << 30) - 1);
+            a.ifThen(Condition.LO, () -> {
+                a.add(x10, x13, offset);
+                a.adrl(x11, uart.base);
+                a.str(x10, mem(x11));
+                print.printHex("kmain: console on the UART at ", x13);
+                print.print(" (/chosen/stdout-path)\n");
+            });
 
             if (switches.faultTest()) {
                 print.print("kmain: CAPAZ_FAULT_TEST: reading an unmapped address\n");
@@ -79,7 +123,64 @@ public final class Kmain {
             for (KernelStep step : steps) step.emit(a, print);
             print.print("kmain: idle\n");
             a.loop(a::wfi);
+            a.bind(halt);                             // a clean stop: interrupts masked, waiting for ever
+            a.msr(PStateField.DAIFSET, 0xf);
+            a.loop(a::wfi);
         });
         return mb.build();
+    }
+
+    /** Prints {@code DTB: memory} and {@code DTB: reserved} lines from platform_info at {@code pinfo}. */
+    private static void printPlatform(MacroAssembler a, Print print, XReg pinfo) {
+        Struct pi = PlatformInfo.LAYOUT;
+        a.mov(x23, 0L);
+        a.loop(() -> {
+            a.ldr(x9, pi.at(pinfo, "memory_count"));
+            a.cmp(x23, x9);
+            a.breakIf(Condition.HS);
+            a.add(x24, pinfo, pi.offset("memory"));
+            a.add(x24, x24, x23, Shift.LSL, 4);               // 16 bytes per {base, size}
+            a.ldp(x25, x26, mem(x24));
+            print.printHex("DTB: memory ", x25);
+            a.add(x26, x25, x26);
+            print.printHex("-", x26);
+            print.print("\n");
+            a.add(x23, x23, 1);
+        });
+        a.mov(x23, 0L);
+        a.loop(() -> {
+            a.ldr(x9, pi.at(pinfo, "reserved_count"));
+            a.cmp(x23, x9);
+            a.breakIf(Condition.HS);
+            a.mov(x10, PlatformInfo.RESERVED.size());
+            a.add(x24, pinfo, pi.offset("reserved"));
+            a.madd(x24, x23, x10, x24);
+            a.ldp(x25, x26, mem(x24));
+            print.printHex("DTB: reserved ", x25);
+            a.add(x26, x25, x26);
+            print.printHex("-", x26);
+            a.ldr(x9, PlatformInfo.RESERVED.at(x24, "source"));
+            a.cmp(x9, PlatformInfo.SOURCE_MEMRESERVE);
+            a.ifThenElse(Condition.EQ, () -> print.print(" (memreserve)\n"), () -> print.print(" (reserved-memory)\n"));
+            a.add(x23, x23, 1);
+        });
+    }
+
+    /** {@code out} = the end of the highest memory bank (0 if none). */
+    private static void ramEnd(MacroAssembler a, XReg pinfo, XReg out) {
+        Struct pi = PlatformInfo.LAYOUT;
+        a.mov(out, 0L);
+        a.ldr(x9, pi.at(pinfo, "memory_count"));
+        a.add(x10, pinfo, pi.offset("memory"));
+        a.whileLoop(() -> {
+            a.cmp(x9, 0);
+            return Condition.NE;
+        }, () -> {
+            a.ldp(x11, x12, postIndex(x10, 16));
+            a.add(x11, x11, x12);
+            a.cmp(x11, out);
+            a.csel(out, x11, out, Condition.HI);
+            a.sub(x9, x9, 1);
+        });
     }
 }
