@@ -66,6 +66,21 @@ class KernelBootTest {
         }
     }
 
+    /** QEMU virt's RAM starts at 1 GiB; the kernel reports exactly the size it was given. */
+    @QemuTest
+    void ramSizesAreReadFromTheDeviceTree(QemuLauncher qemu) {
+        for (String memory : new String[] {"128M", "1G", "3G", "8G"}) {
+            long bytes = Long.parseLong(memory.substring(0, memory.length() - 1))
+                    << (memory.endsWith("G") ? 30 : 20);
+            try (RunningMachine vm = boot(qemu, BuildSwitches.DEFAULT, "cortex-a72", memory, 1, null)) {
+                String line = vm.awaitLine("^DTB: memory", BOOT);
+                assertEquals(String.format("DTB: memory 0x%x-0x%x", 0x4000_0000L, 0x4000_0000L + bytes), line, memory);
+                vm.awaitLine("^kmain: idle$", BOOT);
+                assertFalse(vm.log().contains("EXCEPTION"), memory + ":\n" + vm.log());
+            }
+        }
+    }
+
     @QemuTest
     void faultTestShowsTheExceptionReport(QemuLauncher qemu) {
         try (RunningMachine vm = boot(qemu, new BuildSwitches(false, true), "cortex-a72", "512M", 1, null)) {
