@@ -66,18 +66,62 @@ class KernelBootTest {
         }
     }
 
-    /** QEMU virt's RAM starts at 1 GiB; the kernel reports exactly the size it was given. */
+    private static final Pattern RANGE = Pattern.compile("0x([0-9a-f]+)-0x([0-9a-f]+)");
+
+    private static long[] range(String line) {
+        Matcher m = RANGE.matcher(line);
+        assertTrue(m.find(), line);
+        return new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)};
+    }
+
+    /**
+     * QEMU virt's RAM starts at 1 GiB; the kernel reports exactly the size it was given, and the PMM's total is
+     * what the test computes itself: the RAM's pages minus every reported reservation, page-aligned outwards.
+     */
     @QemuTest
-    void ramSizesAreReadFromTheDeviceTree(QemuLauncher qemu) {
-        for (String memory : new String[] {"128M", "1G", "3G", "8G"}) {
+    void ramSizesAndPmmTotals(QemuLauncher qemu) {
+        for (String memory : new String[] {"128M", "512M", "1G", "3G", "8G"}) {
             long bytes = Long.parseLong(memory.substring(0, memory.length() - 1))
                     << (memory.endsWith("G") ? 30 : 20);
             try (RunningMachine vm = boot(qemu, BuildSwitches.DEFAULT, "cortex-a72", memory, 1, null)) {
                 String line = vm.awaitLine("^DTB: memory", BOOT);
                 assertEquals(String.format("DTB: memory 0x%x-0x%x", 0x4000_0000L, 0x4000_0000L + bytes), line, memory);
+                String totals = vm.awaitLine("^PMM\\(free/total\\)", BOOT);
                 vm.awaitLine("^kmain: idle$", BOOT);
                 assertFalse(vm.log().contains("EXCEPTION"), memory + ":\n" + vm.log());
+
+                java.util.TreeSet<Long> reservedPages = new java.util.TreeSet<>();
+                long usablePages = 0;
+                for (String l : vm.lines()) {
+                    if (l.startsWith("DTB: reserved") || l.startsWith("PMM: reserved")) {
+                        long[] r = range(l);
+                        for (long p = r[0] & ~0xfffL; p < r[1]; p += 0x1000) reservedPages.add(p);
+                    }
+                    if (l.startsWith("PMM: usable")) {
+                        long[] r = range(l);
+                        usablePages += (r[1] - r[0]) >> 12;
+                    }
+                }
+                long ramPages = bytes >> 12;
+                long reservedInRam = reservedPages.stream().filter(p -> p >= 0x4000_0000L && p < 0x4000_0000L + bytes).count();
+                long expected = ramPages - reservedInRam;
+                assertEquals("PMM(free/total): " + expected + "/" + expected, totals, memory + ":\n" + vm.log());
+                assertEquals(expected, usablePages, "the usable spans add up to the total");
             }
+        }
+    }
+
+    /** KMAIN_DEBUG=1: the PMM self-test runs, and the counters come back to where they started. */
+    @QemuTest
+    void kmainDebugSelfTestReturnsTheCounters(QemuLauncher qemu) {
+        try (RunningMachine vm = boot(qemu, new BuildSwitches(true, false), "cortex-a72", "512M", 1, null)) {
+            vm.awaitLine("^PMM: self-test passed$", BOOT);
+            vm.awaitLine("^kmain: idle$", BOOT);
+            java.util.List<String> counters = vm.lines().stream().filter(l -> l.startsWith("PMM(free/total)")).toList();
+            assertTrue(counters.size() >= 4, vm.log());
+            assertEquals(counters.get(0), counters.get(counters.size() - 1), "start and end counters");
+            assertTrue(counters.stream().anyMatch(l -> !l.equals(counters.get(0))), "the cycles move the counters");
+            assertTrue(vm.log().contains("PMM: double free of page"), "the double free is detected");
         }
     }
 

@@ -18,6 +18,9 @@ import org.capazos.kernel.boot.BootInfo;
 import org.capazos.kernel.drivers.Pl011;
 import org.capazos.kernel.fdt.Fdt;
 import org.capazos.kernel.fdt.PlatformInfo;
+import org.capazos.kernel.mm.Pmm;
+import org.capazos.kernel.mm.UsableRanges;
+import org.capazos.kernel.arch.Mmu;
 import org.capazos.kernel.lib.Print;
 
 import static org.capazos.dsl.Mem.mem;
@@ -54,6 +57,7 @@ public final class Kmain {
         Kcrt0.emit(a, kmain, Label.external("kernel_halt"));
         KernelTables tables = KernelTables.emit(a);
         Fdt fdt = Fdt.emit(a);
+        Pmm pmm = Pmm.emit(a, print);
         Label platformInfo = new Label("platform_info").global().object().size(PlatformInfo.LAYOUT.size());
         Label halt = new Label("kmain_halt");
         a.bss();
@@ -97,11 +101,52 @@ public final class Kmain {
             });
             printPlatform(a, print, pinfo);
 
-            // The kernel's own tables: direct map of the RAM the device tree describes, TTBR0 off.
-            ramEnd(a, pinfo, x1);
+            // The kernel's own tables: direct map of the RAM the device tree describes, TTBR0 off. The window
+            // is whole GiBs, up to the end of the highest bank, at most the 512 GiB one level-1 table maps.
+            XReg window = x22;
+            ramEnd(a, pinfo, window);
+            a.addImm(window, window, (1L << 30) - 1);
+            a.and(window, window, -(1L << 30));
+            a.mov(x9, KernelTables.DIRECT_MAP_SIZE);
+            a.cmp(window, x9);
+            a.csel(window, x9, window, Condition.HI);
             a.mov(x0, offset);
+            a.mov(x1, window);
             a.call(tables.init);
             print.print("kmain: MMU: kernel tables active, TTBR0 disabled\n");
+
+            // Physical memory: usable spans, correct by construction, then the bitmap PMM over them.
+            a.mrs(x0, ID_AA64MMFR0_EL1);
+            a.call(pmm.paBits);
+            a.mov(x3, x0);
+            a.mov(x0, info);
+            a.mov(x1, pinfo);
+            a.mov(x2, window);
+            a.call(pmm.bootInit);
+            a.cmp(x0, 0);
+            a.ifThen(Condition.NE, () -> {
+                a.neg(x23, x0);
+                print.printDec("PANIC: pmm_boot_init failed with error -", x23);
+                print.print(" (no usable memory left after the reservations?)\n");
+                a.b(halt);
+            });
+            printImplicitReservations(a, print, pmm, info);
+            printUsable(a, print, pmm);
+            a.call(pmm.freeCount);
+            a.mov(x23, x0);
+            a.call(pmm.totalCount);
+            a.mov(x24, x0);
+            print.printDec("PMM(free/total): ", x23);
+            print.printDec("/", x24);
+            print.print("\n");
+            if (switches.kmainDebug()) {
+                a.call(pmm.selfTest);
+                a.cmp(x0, 0);
+                a.ifThen(Condition.NE, () -> {
+                    print.print("PANIC: PMM self-test failed\n");
+                    a.b(halt);
+                });
+            }
 
             // The console moves to the UART /chosen/stdout-path names, if the direct map's device GiB has it.
             a.ldr(x13, PlatformInfo.LAYOUT.at(pinfo, "uart_pa"));
@@ -162,6 +207,54 @@ public final class Kmain {
             a.ldr(x9, PlatformInfo.RESERVED.at(x24, "source"));
             a.cmp(x9, PlatformInfo.SOURCE_MEMRESERVE);
             a.ifThenElse(Condition.EQ, () -> print.print(" (memreserve)\n"), () -> print.print(" (reserved-memory)\n"));
+            a.add(x23, x23, 1);
+        });
+    }
+
+    /**
+     * Prints the reservations the PMM made itself (the seed's implicit ones), as {@code PMM: reserved
+     * 0x<start>-0x<end> (<what>)}: the boot region, the kernel's runtime footprint, the PMM metadata, the DTB.
+     */
+    private static void printImplicitReservations(MacroAssembler a, Print print, Pmm pmm, XReg info) {
+        Struct bi = BootInfo.LAYOUT, ml = UsableRanges.LAYOUT;
+        a.adrl(x23, pmm.layout);
+        a.ldr(x24, ml.at(x23, "ram_lo"));
+        a.ldr(x25, bi.at(info, "kernel_phys_base"));
+        print.printHex("PMM: reserved ", x24);
+        print.printHex("-", x25);
+        print.print(" (boot region)\n");
+        a.ldr(x24, bi.at(info, "kernel_phys_end"));
+        print.printHex("PMM: reserved ", x25);
+        print.printHex("-", x24);
+        print.print(" (kernel)\n");
+        a.ldr(x24, ml.at(x23, "meta_pa"));
+        a.ldr(x25, ml.at(x23, "meta_pages"));
+        a.add(x25, x24, x25, Shift.LSL, Mmu.PAGE_SHIFT);
+        print.printHex("PMM: reserved ", x24);
+        print.printHex("-", x25);
+        print.print(" (PMM metadata)\n");
+        a.ldr(x24, bi.at(info, "dtb_pa"));
+        a.ldr(x25, bi.at(info, "dtb_size"));
+        a.add(x25, x24, x25);
+        print.printHex("PMM: reserved ", x24);
+        print.printHex("-", x25);
+        print.print(" (DTB)\n");
+    }
+
+    /** Prints {@code PMM: usable 0x<start>-0x<end>} for every span the PMM manages. */
+    private static void printUsable(MacroAssembler a, Print print, Pmm pmm) {
+        a.mov(x23, 0L);
+        a.loop(() -> {
+            a.adrl(x9, pmm.spanCount);
+            a.ldr(x9, mem(x9));
+            a.cmp(x23, x9);
+            a.breakIf(Condition.HS);
+            a.adrl(x24, pmm.spans);
+            a.add(x24, x24, x23, Shift.LSL, 4);               // {start, end} pairs
+            a.ldp(x25, x26, mem(x24));
+            print.printHex("PMM: usable ", x25);
+            print.printHex("-", x26);
+            print.print("\n");
             a.add(x23, x23, 1);
         });
     }

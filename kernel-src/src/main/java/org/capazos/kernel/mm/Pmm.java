@@ -6,6 +6,8 @@ import org.capazos.dsl.MacroAssembler;
 import org.capazos.dsl.Shift;
 import org.capazos.dsl.Struct;
 import org.capazos.dsl.XReg;
+import org.capazos.kernel.boot.BootInfo;
+import org.capazos.kernel.fdt.PlatformInfo;
 import org.capazos.kernel.lib.Print;
 
 import static org.capazos.dsl.Mem.mem;
@@ -34,18 +36,27 @@ import static org.capazos.dsl.Registers.*;
  * <p><b>ABI</b> (AAPCS64; every routine may clobber x0-x17 and the flags; errors are negative {@link MmError}s):
  * <ul>
  *   <li>{@code pmm_init(x0 = &mm_layout (after usable_build), x1 = spans, x2 = span count) -> x0 = 0 | error}:
- *       zeroes the metadata pages, marks the spans free and usable. The spans must be sorted, disjoint,
+ *       zeroes pmm_state and the bitmaps (nothing else of the metadata pages is touched), marks the spans free
+ *       and usable. The spans must be sorted, disjoint,
  *       page-aligned and inside the RAM span (EINVAL otherwise; the PMM then stays uninitialised).</li>
  *   <li>{@code pmm_alloc_page(x0 = &out_pa) -> x0 = 0 | ENOMEM | ENOINIT | EINVAL}: next-fit from the word of the
  *       previous single-page allocation (the hint), lowest free page of the first non-empty word.</li>
- *   <li>{@code pmm_alloc_pages(w0 = count, x1 = &out_pa) -> x0 = 0 | error}: {@code count} physically contiguous
- *       pages, first fit from the bottom of RAM; the run is page-aligned (no stronger alignment is promised).</li>
+ *   <li>{@code pmm_alloc_pages(w0 = count, x1 = &out_pa) -> x0 = 0 | EINVAL (count 0, out null) | ENOMEM | ENOINIT}:
+ *       {@code count} physically contiguous pages, the lowest such run (first fit); the run is page-aligned,
+ *       no stronger alignment is promised. The search starts at {@code low_word} (no free page below it) and
+ *       probes the last page a candidate run needs before anything else: if it is used, the next candidate
+ *       starts after it; if it is free, the used page nearest below it (searched downwards a word at a time)
+ *       is where the next candidate starts after, if any. On a fragmented bitmap a failed candidate thus
+ *       costs a few words and advances by about {@code count} pages, not by one free run.</li>
  *   <li>{@code pmm_free_page(x0 = pa) -> x0 = 0 | EALIGN | ENOTUSABLE | EDOUBLEFREE | ENOINIT}: on an error nothing
  *       changes, and a line {@code PMM: ... 0x<pa>} is printed if the PMM was emitted with a {@link Print}.</li>
  *   <li>{@code pmm_alloc_page_va(x0 = &out_pa or 0) -> x0 = direct-map VA of a new page, or 0}.</li>
  *   <li>{@code pmm_free_count() -> x0}, {@code pmm_total_count() -> x0} (0 before pmm_init).</li>
  *   <li>{@code pmm_self_test() -> x0 = 0 passed | 1 failed} (only with a Print): the KMAIN_DEBUG cycle.</li>
  *   <li>{@code mm_pa_bits(x0 = ID_AA64MMFR0_EL1) -> x0 = physical address bits} (PARange decoded).</li>
+ *   <li>{@code pmm_boot_init(x0 = &boot_info, x1 = &platform_info, x2 = window_end, x3 = pa_bits) -> x0 = 0 | error}:
+ *       the seed's {@code pmm_init(const boot_info_t*)}: usable_build then pmm_init on the kernel's own
+ *       {@code pmm_layout} and {@code usable_spans} (.bss), the window starting at GiB 1.</li>
  * </ul>
  * Pages handed out are not zeroed. {@code pmm_state_ptr} (.bss) holds the state's VA once pmm_init succeeded.
  */
@@ -65,13 +76,18 @@ public final class Pmm {
             .u64("free_bitmap")     // VA
             .u64("usable_bitmap")   // VA
             .u64("hint")            // next-fit: the word index to start the next single-page search at
+            .u64("low_word")        // no free page lies below this word (where pmm_alloc_pages starts)
             .u64("hh_offset")
             .u64("meta_pa")
             .u64("meta_pages")
             .build();
 
+    static {
+        if (STATE.size() > STATE_AREA) throw new IllegalStateException("pmm_state outgrew STATE_AREA");
+    }
+
     /** Deliberate bugs, for showing that the tests catch them. Never used by the kernel. */
-    enum Fault { NONE, INIT_SPAN_END_INCLUSIVE, ALLOC_RUN_SHORT, FREE_NO_DOUBLE_FREE_CHECK, FREE_BOUND_OFF_BY_ONE }
+    enum Fault { NONE, INIT_SPAN_END_INCLUSIVE, ALLOC_SKIP_OFF_BY_ONE, FREE_NO_DOUBLE_FREE_CHECK, FREE_BOUND_OFF_BY_ONE }
 
     public final UsableRanges usable;
     public final Label statePtr = new Label("pmm_state_ptr").global().object().size(8);
@@ -83,6 +99,12 @@ public final class Pmm {
     public final Label freeCount = new Label("pmm_free_count").global();
     public final Label totalCount = new Label("pmm_total_count").global();
     public final Label paBits = new Label("mm_pa_bits").global();
+    public final Label bootInit = new Label("pmm_boot_init").global();
+    /** The kernel's mm_layout and span array ({@code pmm_boot_init} fills them; .bss). */
+    public final Label layout = new Label("pmm_layout").global().object().size(UsableRanges.LAYOUT.size());
+    public final Label spans = new Label("usable_spans").global().object()
+            .size(UsableRanges.MAX_SPANS * UsableRanges.SPAN.size());
+    public final Label spanCount = new Label("usable_span_count").global().object().size(8);
     /** Null when emitted without a Print. */
     public final Label selfTest;
     private final Label report = new Label("pmm_report");
@@ -115,6 +137,12 @@ public final class Pmm {
         a.align(8);
         a.bind(p.statePtr);
         a.space(8);
+        a.bind(p.spanCount);
+        a.space(8);
+        a.bind(p.layout);
+        a.space((int) UsableRanges.LAYOUT.size());
+        a.bind(p.spans);
+        a.space((int) (UsableRanges.MAX_SPANS * UsableRanges.SPAN.size()));
         a.text();
         p.emitInit(a, fault);
         p.emitAllocPage(a);
@@ -124,6 +152,7 @@ public final class Pmm {
         p.emitAllocPageVa(a);
         p.emitCounters(a);
         p.emitPaBits(a);
+        p.emitBootInit(a);
         if (print != null) p.emitSelfTest(a);
         return p;
     }
@@ -200,9 +229,9 @@ public final class Pmm {
             a.add(x10, x10, STATE_AREA);
             a.cmp(x10, x9);
             a.b(Condition.HI, bad);
-            // zero all of them
+            // zero pmm_state and both bitmaps (x10 bytes, a multiple of 16; the rest of the last page is unused)
+            a.add(x9, st, x10);
             a.mov(x10, st);
-            a.add(x9, st, x9);
             a.doWhile(() -> a.stp(xzr, xzr, postIndex(x10, 16)), () -> {
                 a.cmp(x10, x9);
                 return Condition.LO;
@@ -253,6 +282,7 @@ public final class Pmm {
             a.str(fbm, S.at(st, "free_bitmap"));
             a.str(ubm, S.at(st, "usable_bitmap"));
             a.str(xzr, S.at(st, "hint"));
+            a.str(xzr, S.at(st, "low_word"));
             a.ldr(x9, L.at(lay, "hh_offset"));
             a.str(x9, S.at(st, "hh_offset"));
             a.ldr(x9, L.at(lay, "meta_pa"));
@@ -320,11 +350,11 @@ public final class Pmm {
     private void emitAllocPages(MacroAssembler a, Fault fault) {
         Struct S = STATE;
         a.leafFunction(allocPages, () -> {
-            XReg count = x2, out = x1, st = x9, bm = x11, pages = x12, words = x13, p = x3, wi = x4, sh = x5,
-                    bits = x6, limit = x7, t = x8;
+            XReg count = x2, out = x1, st = x9, bm = x11, pages = x12, words = x13, p = x3, wi = x4, bits = x6,
+                    limit = x7, t = x8, first = x15;
             Label noInit = new Label(), inval = new Label(), noMem = new Label(), search = new Label(),
                     got = new Label(), got2 = new Label(), found = new Label(), nextSet = new Label(),
-                    nextClear = new Label();
+                    nextClear = new Label(), notFirst = new Label(), probeFree = new Label();
             a.mov(count.w(), w0);                          // the count is a uint32_t
             a.cbz(out, inval);
             a.cbz(count, inval);
@@ -335,9 +365,12 @@ public final class Pmm {
             a.ldr(bm, S.at(st, "free_bitmap"));
             a.ldr(pages, S.at(st, "page_count"));
             a.ldr(words, S.at(st, "word_count"));
-            a.mov(p, 0L);
-            a.bind(search);
+            a.ldr(p, S.at(st, "low_word"));                // no page below this word is free
+            a.lsl(p, p, 6);
+            a.mov(first, 1L);
+
             // start = the first free page at or after p
+            a.bind(search);
             a.lsr(wi, p, 6);
             a.ldr(bits, mem(bm, wi, Shift.LSL, 3));
             a.mov(t, -1L);
@@ -351,37 +384,60 @@ public final class Pmm {
             a.ldr(bits, mem(bm, wi, Shift.LSL, 3));
             a.b(nextSet);
             a.bind(got);
+            a.cbz(first, notFirst);                        // the search from low_word found its first free
+            a.str(wi, S.at(st, "low_word"));               // page: raise the hint to its word
+            a.mov(first, 0L);
+            a.bind(notFirst);
             a.rbit(bits, bits);
             a.clz(bits, bits);
             a.add(p, bits, wi, Shift.LSL, 6);              // start of a free run
             a.add(limit, p, count);
             a.cmp(limit, pages);
             a.b(Condition.HI, noMem);
-            if (fault == Fault.ALLOC_RUN_SHORT) a.sub(limit, limit, 1);
-            // end = the first used page in [start, start + count), or start + count
-            a.lsr(wi, p, 6);
+
+            // skip test: every run of count pages starting in [start, limit) covers page limit - 1, so if that
+            // page is used no candidate before limit can work (this jumps over short free runs wholesale)
+            a.sub(t, limit, fault == Fault.ALLOC_SKIP_OFF_BY_ONE ? 0 : 1);  // t: the probed page
+            a.lsr(wi, t, 6);
             a.ldr(bits, mem(bm, wi, Shift.LSL, 3));
-            a.mvn(bits, bits);
-            a.mov(t, -1L);
-            a.lsl(t, t, p);
-            a.and(bits, bits, t);
+            a.lsr(bits, bits, t);
+            a.tbnz(bits, 0, probeFree);
+            a.add(p, t, 1);
+            a.b(search);
+
+            // the probed page u = limit - 1 is free: look for the last used page in [start, u), from u down;
+            // if there is one at i, no run can start at or below i, so the next candidate starts at i + 1
+            XReg u = t, h = x5, ones = x14;
+            a.bind(probeFree);
+            a.cmp(u, p);
+            a.b(Condition.EQ, found);                      // count == 1
+            a.sub(h, u, 1);                                // the highest page to look at
+            a.lsr(wi, h, 6);
+            a.ldr(bits, mem(bm, wi, Shift.LSL, 3));
+            a.mvn(bits, bits);                             // used pages
+            a.mvn(h, h);
+            a.mov(ones, -1L);
+            a.lsr(h, ones, h);                             // bits 0..(h mod 64): shift by (63 - h) mod 64
+            a.and(bits, bits, h);
             a.bind(nextClear);
             a.cbnz(bits, got2);
-            a.add(wi, wi, 1);
-            a.lsl(t, wi, 6);
-            a.cmp(t, limit);
-            a.b(Condition.HS, found);
+            a.lsl(h, wi, 6);
+            a.cmp(h, p);
+            a.b(Condition.LS, found);                      // this word starts at or below start: all free
+            a.sub(wi, wi, 1);
             a.ldr(bits, mem(bm, wi, Shift.LSL, 3));
             a.mvn(bits, bits);
             a.b(nextClear);
             a.bind(got2);
-            a.rbit(bits, bits);
             a.clz(bits, bits);
-            a.add(t, bits, wi, Shift.LSL, 6);
-            a.cmp(t, limit);
-            a.b(Condition.HS, found);
-            a.mov(p, t);                                   // too short: search again from the used page
+            a.mov(h, 63L);
+            a.sub(bits, h, bits);
+            a.add(h, bits, wi, Shift.LSL, 6);              // the last used page below u
+            a.cmp(h, p);
+            a.b(Condition.LO, found);                      // below start: [start, limit) is free
+            a.add(p, h, 1);
             a.b(search);
+
             a.bind(found);                                 // [p, p + count) is free: take it
             a.ldr(x10, S.at(st, "free_pages"));
             a.sub(x10, x10, count);
@@ -431,6 +487,10 @@ public final class Pmm {
             a.lsl(t, t, idx);
             a.orr(bits, bits, t);
             a.str(bits, mem(bm, wi, Shift.LSL, 3));
+            a.ldr(x10, S.at(st, "low_word"));              // keep low_word a lower bound of the free pages
+            a.cmp(wi, x10);
+            a.csel(x10, wi, x10, Condition.LO);
+            a.str(x10, S.at(st, "low_word"));
             a.ldr(x10, S.at(st, "free_pages"));
             a.add(x10, x10, 1);
             a.str(x10, S.at(st, "free_pages"));
@@ -529,6 +589,56 @@ public final class Pmm {
         a.bind(table);
         for (int bits : org.capazos.kernel.arch.Mmu.PA_BITS) a.byte_(bits);
         a.text();
+    }
+
+    /**
+     * pmm_boot_init(x0 = &boot_info, x1 = &platform_info, x2 = window_end, x3 = pa_bits) -> x0 = 0 | error:
+     * fills {@code pmm_layout} from boot_info (kernel footprint, DTB, hh_offset) and platform_info (/memory and
+     * reserved arrays), runs usable_build into {@code usable_spans} and pmm_init on them. The seed's
+     * {@code pmm_init(const boot_info_t*)}. Both pointers are direct-map (kernel) addresses.
+     */
+    private void emitBootInit(MacroAssembler a) {
+        Struct L = UsableRanges.LAYOUT, B = BootInfo.LAYOUT, P = PlatformInfo.LAYOUT;
+        a.function(bootInit, new XReg[] {x19, x20}, 0, () -> {
+            XReg lay = x19, bi = x9, pi = x10, v = x11;
+            Label fail = new Label();
+            a.mov(bi, x0);
+            a.mov(pi, x1);
+            a.adrl(lay, layout);
+            a.addImm(v, pi, P.offset("memory"));
+            a.str(v, L.at(lay, "mem_ptr"));
+            a.ldr(v, P.at(pi, "memory_count"));
+            a.str(v, L.at(lay, "mem_count"));
+            a.mov(v, PlatformInfo.RANGE.size());
+            a.str(v, L.at(lay, "mem_stride"));
+            a.addImm(v, pi, P.offset("reserved"));
+            a.str(v, L.at(lay, "rsv_ptr"));
+            a.ldr(v, P.at(pi, "reserved_count"));
+            a.str(v, L.at(lay, "rsv_count"));
+            a.mov(v, PlatformInfo.RESERVED.size());
+            a.str(v, L.at(lay, "rsv_stride"));
+            for (String f : new String[] {"kernel_phys_base", "kernel_phys_end", "dtb_pa", "dtb_size", "hh_offset"}) {
+                a.ldr(v, B.at(bi, f));
+                a.str(v, L.at(lay, f));
+            }
+            a.mov(v, UsableRanges.DIRECT_MAP_NORMAL_BASE);
+            a.str(v, L.at(lay, "window_base"));
+            a.str(x2, L.at(lay, "window_end"));
+            a.str(x3, L.at(lay, "pa_bits"));
+            a.mov(x0, lay);
+            a.adrl(x1, spans);
+            a.mov(x2, (long) UsableRanges.MAX_SPANS);
+            a.call(usable.build);
+            a.tbnz(x0, 63, fail);                          // a negative error
+            a.adrl(x9, spanCount);
+            a.str(x0, mem(x9));
+            a.mov(x2, x0);
+            a.mov(x0, lay);
+            a.adrl(x1, spans);
+            a.call(init);
+            a.bind(fail);
+            a.leave();
+        });
     }
 
     // ---- pmm_self_test ----------------------------------------------------------------------------------------

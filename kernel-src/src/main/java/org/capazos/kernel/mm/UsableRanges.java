@@ -24,7 +24,8 @@ import static org.capazos.dsl.Registers.*;
  *       The clamped ranges are sorted by base and merged (overlapping or adjacent ranges become one).</li>
  *   <li>The <em>RAM span</em> {@code [ram_lo, ram_hi)} is the first base and the last end of those merged ranges:
  *       the bitmap covers it. The PMM metadata (pmm_state and its two bitmaps, see {@link Pmm#metaPages}) is
- *       sized from it and placed at {@code meta_pa = kernel_phys_end} rounded up to a page.</li>
+ *       sized from it and placed at {@code meta_pa = kernel_phys_end} rounded up to a page ({@link MmError#EMETA}
+ *       if kernel_phys_end lies past the limit).</li>
  *   <li>Every device-tree reserved range with a non-zero size is subtracted, widened to whole pages (base
  *       rounded down, end rounded up).</li>
  *   <li>The implicit reservations are subtracted the same way: the boot region
@@ -33,8 +34,8 @@ import static org.capazos.dsl.Registers.*;
  *       kernel_phys_end)}, the DTB blob {@code [dtb_pa, dtb_pa + dtb_size)} (if dtb_size is not 0). An empty
  *       range ({@code end <= base}) subtracts nothing.</li>
  *   <li>The metadata pages {@code [meta_pa, meta_pa + meta_pages * 4096)} must lie inside one of the spans left
- *       (so they are RAM, in the window, and overlap no reservation); otherwise the result is {@link MmError#EMETA}.
- *       They are then subtracted too.</li>
+ *       (so they are RAM, in the window, and overlap no reservation); otherwise, or if their end would pass
+ *       2^64, the result is {@link MmError#EMETA}. They are then subtracted too.</li>
  * </ol>
  * The output spans {@code {start, end}} (end exclusive) are sorted, non-overlapping, non-adjacent (merged), not
  * empty and page-aligned.
@@ -43,14 +44,16 @@ import static org.capazos.dsl.Registers.*;
  * one span in two, so the output never holds more than {@code mem_count + rsv_count + }{@link #IMPLICIT_RESERVATIONS}
  * spans. {@code usable_build} checks that bound against the caller's capacity <em>before</em> writing anything and
  * returns {@link MmError#E2BIG} if the array might overflow; it then works in the output array in place and
- * never writes past the bound. {@link #MAX_SPANS} is the capacity of the kernel's own array.
+ * never writes past the bound. {@link #MAX_SPANS} is the capacity of the kernel's own array: PlatformInfo's
+ * 16 memory and 32 reserved ranges need at most 52.
  *
  * <p><b>ABI</b> (AAPCS64): {@code usable_build(x0 = &mm_layout, x1 = out spans, x2 = capacity in spans)
  * -> x0 = span count (>= 0) or a negative {@link MmError}}. It reads the input fields of {@link #LAYOUT} and fills
  * its output fields ({@code ram_lo, ram_hi, limit_pa, meta_pa, meta_pages}) for {@code pmm_init}. The
  * memory and reserved arrays are given as pointer, count and stride, so any struct whose first two quads are
- * {@code base, size} serves (PlatformInfo's arrays, or a test's). Errors: EINVAL (a stride that is below 16 or not
- * a multiple of 8), E2BIG, ENOMEM (no page of RAM in the window), EMETA.
+ * {@code base, size} serves (PlatformInfo's arrays, or a test's). Errors, checked in this order: E2BIG, EINVAL (a
+ * stride that is below 16 or not a multiple of 8), ENOMEM (no page of RAM in the window), EMETA. The tests hold
+ * the routine to a Java model of exactly these rules ({@code SpanRulesModel}) on thousands of random maps.
  */
 public final class UsableRanges {
     public static final long PAGE_SIZE = 4096;
@@ -332,7 +335,7 @@ public final class UsableRanges {
             a.add(x10, x10, 63);
             a.lsr(x10, x10, 6);                          // bitmap words
             a.lsl(x10, x10, 4);                          // two bitmaps, 8 bytes a word each
-            a.add(x10, x10, Pmm.STATE_AREA + PAGE_MASK);
+            a.addImm(x10, x10, Pmm.STATE_AREA + PAGE_MASK);
             a.lsr(x10, x10, 12);                         // meta pages
             a.str(x10, L.at(lay, "meta_pages"));
             a.ldr(x9, L.at(lay, "kernel_phys_end"));
@@ -386,7 +389,8 @@ public final class UsableRanges {
                 Label found = new Label();
                 a.ldr(mp, L.at(lay, "meta_pa"));
                 a.ldr(me, L.at(lay, "meta_pages"));
-                a.add(me, mp, me, Shift.LSL, 12);
+                a.lsl(me, me, 12);                       // < 2^51: fits; the end may not (top of the space)
+                saturatingAdd(a, me, mp, me, end);
                 a.mov(p, out);
                 a.add(end, out, n, Shift.LSL, 4);
                 a.loop(() -> {

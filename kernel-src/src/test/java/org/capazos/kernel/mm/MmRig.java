@@ -18,7 +18,8 @@ import java.util.Random;
  * <p>Buffers: the layout; the /memory and reserved arrays, each placed so that it ends exactly at the end of its
  * buffer (reading one record too many faults); the span array likewise, its capacity ending at the buffer end
  * (writing one span too many faults); the PMM metadata at {@link #META_VA}, exactly {@code meta_pages} pages
- * (with {@code hh_offset = META_VA - meta_pa}, so phys_to_virt lands there).
+ * (with {@code hh_offset = META_VA - meta_pa}, so phys_to_virt lands there), exactly the bytes of
+ * pmm_state and the two bitmaps, so that a bitmap access one word out of bounds faults.
  */
 final class MmRig implements AutoCloseable {
     static final long LINK_BASE = 0x4008_0000L;
@@ -31,17 +32,27 @@ final class MmRig implements AutoCloseable {
     final Emulator emu;
     final Pmm pmm;
     private boolean metaMapped;
-    long metaPa, metaPages, hhOffset;
+    long metaPa, metaPages, metaBytes, hhOffset;
+    /** Where the last usable_build wrote its spans. */
+    long spansVa;
+    /** The instructions pmm_init took. */
+    long initInstructions;
 
     MmRig() {
         this(Pmm.Fault.NONE, UsableRanges.Fault.NONE);
     }
 
     MmRig(Pmm.Fault fault, UsableRanges.Fault usableFault) {
+        this(fault, usableFault, false);
+    }
+
+    /** With {@code withFdt}, fdt_parse is linked in too (for the device tree to PMM path). */
+    MmRig(Pmm.Fault fault, UsableRanges.Fault usableFault, boolean withFdt) {
         ModuleBuilder mb = new ModuleBuilder("mm-test");
         MacroAssembler a = new MacroAssembler(mb);
         Pl011 uart = Pl011.emit(a, null, Emulator.DEFAULT_UART_BASE);
         Print print = Print.emit(a, uart);
+        if (withFdt) org.capazos.kernel.fdt.Fdt.emit(a);
         pmm = Pmm.emit(a, print, fault, usableFault);
         emu = Emulator.link(List.of(mb.build()), LINK_BASE);
         emu.mapExact("mm_layout", LAYOUT_VA, L.size(), true);
@@ -104,6 +115,7 @@ final class MmRig implements AutoCloseable {
         setLayout("window_end", in.windowEnd());
         setLayout("pa_bits", in.paBits());
         long spans = spansFor(in.capacity());
+        spansVa = spans;
         long n = emu.call("usable_build", LAYOUT_VA, spans, in.capacity());
         if (n < 0) return SpanRulesModel.Result.error(n);
         List<long[]> out = new ArrayList<>();
@@ -112,16 +124,29 @@ final class MmRig implements AutoCloseable {
                 layout("meta_pa"), layout("meta_pages"));
     }
 
-    /** Maps the metadata pages usable_build placed and runs pmm_init on its spans; returns pmm_init's answer. */
-    long pmmInit(SpanRulesModel.Result r) {
+    /**
+     * Maps the metadata usable_build placed (exactly pmm_state and the bitmaps) at {@link #META_VA} and chooses
+     * {@code hh_offset} so that phys_to_virt(meta_pa) lands there; returns that hh_offset.
+     */
+    long mapMetadata(SpanRulesModel.Result r) {
         if (metaMapped) throw new IllegalStateException("one PMM per rig");
         metaPa = r.metaPa();
         metaPages = r.metaPages();
         hhOffset = META_VA - metaPa;
-        emu.mapExact("pmm metadata", META_VA, metaPages * 4096, true);
+        long words = ((r.ramHi() - r.ramLo()) / 4096 + 63) / 64;
+        metaBytes = Pmm.STATE_AREA + 16 * words;            // what the PMM may touch, to the byte
+        if (metaBytes > metaPages * 4096) throw new AssertionError("metadata larger than its pages");
+        emu.mapExact("pmm metadata", META_VA, metaBytes, true);
         metaMapped = true;
-        setLayout("hh_offset", hhOffset);
-        return emu.call("pmm_init", LAYOUT_VA, spansFor(UsableRanges.MAX_SPANS), r.spans().size());
+        return hhOffset;
+    }
+
+    /** Maps the metadata pages usable_build placed and runs pmm_init on its spans; returns pmm_init's answer. */
+    long pmmInit(SpanRulesModel.Result r) {
+        setLayout("hh_offset", mapMetadata(r));
+        long code = emu.call("pmm_init", LAYOUT_VA, spansVa, r.spans().size());
+        initInstructions = emu.instructionsExecuted();
+        return code;
     }
 
     /** pmm_alloc_page: the PA, or the negative error. */
@@ -153,9 +178,9 @@ final class MmRig implements AutoCloseable {
         return emu.readLong(META_VA + Pmm.STATE.offset(field));
     }
 
-    /** The whole metadata area (state and both bitmaps). */
+    /** The whole metadata (state and both bitmaps). */
     byte[] metadata() {
-        return emu.read(META_VA, (int) (metaPages * 4096));
+        return emu.read(META_VA, (int) metaBytes);
     }
 
     @Override

@@ -16,6 +16,14 @@ final class PageAllocatorModel {
     int hintWord;
     long total;
 
+    /**
+     * Whether a PMM answer is an error code (-1..-9) rather than a PA: PAs are page-aligned and may be "negative"
+     * as Java longs (at the top of the address space), so {@code < 0} is not the test.
+     */
+    static boolean isError(long v) {
+        return v < 0 && v >= -16;
+    }
+
     PageAllocatorModel(long base, long end, List<long[]> spans) {
         this.base = base;
         this.pages = (int) ((end - base) >>> 12);
