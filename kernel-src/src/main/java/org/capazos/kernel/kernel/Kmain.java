@@ -18,6 +18,7 @@ import org.capazos.kernel.boot.BootInfo;
 import org.capazos.kernel.drivers.Pl011;
 import org.capazos.kernel.fdt.Fdt;
 import org.capazos.kernel.fdt.PlatformInfo;
+import org.capazos.kernel.mm.MmError;
 import org.capazos.kernel.mm.Pmm;
 import org.capazos.kernel.mm.UsableRanges;
 import org.capazos.kernel.arch.Mmu;
@@ -60,6 +61,7 @@ public final class Kmain {
         Pmm pmm = Pmm.emit(a, print);
         Label platformInfo = new Label("platform_info").global().object().size(PlatformInfo.LAYOUT.size());
         Label halt = new Label("kmain_halt");
+        Label panicPmm = new Label();
         a.bss();
         a.align(8);
         a.bind(platformInfo);
@@ -123,13 +125,20 @@ public final class Kmain {
             a.mov(x1, pinfo);
             a.mov(x2, window);
             a.call(pmm.bootInit);
-            a.cmp(x0, 0);
-            a.ifThen(Condition.NE, () -> {
-                a.neg(x23, x0);
-                print.printDec("PANIC: pmm_boot_init failed with error -", x23);
-                print.print(" (no usable memory left after the reservations?)\n");
+            // A memory map that leaves nothing usable (or no room for the PMM's metadata after the kernel) is a
+            // device tree this kernel cannot run on: reported like a malformed one. Anything else is a bug.
+            a.mov(x23, x0);
+            a.cmn(x23, -MmError.ENOMEM);
+            a.ifThen(Condition.EQ, () -> {
+                print.print("DTB: invalid: no usable memory left after the reservations\n");
                 a.b(halt);
             });
+            a.cmn(x23, -MmError.EMETA);
+            a.ifThen(Condition.EQ, () -> {
+                print.print("DTB: invalid: no usable memory for the PMM metadata after the kernel\n");
+                a.b(halt);
+            });
+            a.cbnz(x23, panicPmm);
             printImplicitReservations(a, print, pmm, info);
             printUsable(a, print, pmm);
             a.call(pmm.freeCount);
@@ -168,6 +177,10 @@ public final class Kmain {
             for (KernelStep step : steps) step.emit(a, print);
             print.print("kmain: idle\n");
             a.loop(a::wfi);
+            a.bind(panicPmm);
+            a.neg(x23, x23);
+            print.printDec("PANIC: pmm_boot_init failed with error -", x23);
+            print.print("\n");
             a.bind(halt);                             // a clean stop: interrupts masked, waiting for ever
             a.msr(PStateField.DAIFSET, 0xf);
             a.loop(a::wfi);

@@ -91,6 +91,20 @@ class DeviceTreeBootTest {
         System.out.println("device-tree boot: " + byReason.size() + " malformed trees (one per reason) halted cleanly");
     }
 
+    /** A well-formed tree whose reservations cover all of RAM: nothing to manage, so a clean stop. */
+    @QemuTest
+    void everythingReservedEndsInACleanHalt(QemuLauncher qemu) throws Exception {
+        requireGdb();
+        FdtBlob b = new FdtBlob().reserve(0x4000_0000L, 0x2000_0000L)
+                .begin("").cells("#address-cells", 2).cells("#size-cells", 2)
+                .begin("memory@40000000").prop("device_type", "memory").reg(2, 2, 0x4000_0000L, 0x2000_0000L).end()
+                .end().finish();
+        String log = bootWith(qemu, b.build(), 0, "^DTB: invalid:");
+        assertTrue(log.contains("DTB: reserved 0x40000000-0x60000000 (memreserve)\n"), log);
+        assertTrue(log.contains("DTB: invalid: no usable memory"), log);
+        assertFalse(log.contains("EXCEPTION") || log.contains("kmain: idle"), log);
+    }
+
     @QemuTest
     void unusualValidTreesAreReadRight(QemuLauncher qemu) throws Exception {
         requireGdb();
