@@ -21,6 +21,7 @@ public class MacroAssembler extends Assembler {
     private final ModuleBuilder module;
     private final Deque<Loop> loops = new ArrayDeque<>();
     private Function function;
+    private final java.util.List<Label> functions = new java.util.ArrayList<>();
 
     public MacroAssembler(ModuleBuilder module) {
         super(module.section(".text", Section.Kind.CODE));
@@ -558,6 +559,7 @@ public class MacroAssembler extends Assembler {
         align(4);
         bind(symbol);
         symbol.function();
+        functions.add(symbol);
         Function f = new Function(symbol, saved, localBytes);
         function = f;
         try {
@@ -579,6 +581,11 @@ public class MacroAssembler extends Assembler {
 
     public Label leafFunction(Label symbol, Runnable body) {
         return function(symbol, null, 0, body);
+    }
+
+    /** Every function declared with {@link #function} or {@link #leafFunction}, in the order declared. */
+    public java.util.List<Label> functions() {
+        return java.util.List.copyOf(functions);
     }
 
     /** Returns from the current function, restoring its frame. */

@@ -135,6 +135,11 @@ class KernelBootTest {
             assertTrue(esr.find(), line);
             assertEquals(0x25, Long.parseLong(esr.group(1), 16) >>> 26, "ESR.EC: data abort from the same EL");
             assertFalse(vm.log().contains("kmain: idle"), "the kernel halts after the report");
+            // ELR is named by the nearest function symbol, and the offset matches the linked address
+            Matcher elr = Pattern.compile("ELR=0x([0-9a-f]+) <kmain\\+0x([0-9a-f]+)>").matcher(line);
+            assertTrue(elr.find(), line);
+            long kmain = KernelImages.build(new BuildSwitches(false, true)).kernel().symbolValue("kmain");
+            assertEquals(Long.parseUnsignedLong(elr.group(1), 16) - kmain, Long.parseLong(elr.group(2), 16), line);
         }
     }
 }

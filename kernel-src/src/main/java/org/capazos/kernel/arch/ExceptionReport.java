@@ -31,14 +31,41 @@ public final class ExceptionReport {
     private static final String[] KINDS = {"synchronous", "IRQ", "FIQ", "SError"};
     private static final String[] ORIGINS = {"EL1t", "EL1h", "EL0 (AArch64)", "EL0 (AArch32)"};
 
-    private ExceptionReport() { }
+    /** The table of {address, name} quads of every function, filled in by {@link #emitSymbolTable}. */
+    private final Label symbols;
+
+    private ExceptionReport(Label symbols) {
+        this.symbols = symbols;
+    }
+
+    /**
+     * Emits the symbol table the report uses to name the function ELR points into: one {address, name} pair of
+     * quads per function the assembler declared (the linker fills in the addresses), ended by a zero address.
+     * Call it after all the stage's code is written.
+     */
+    public void emitSymbolTable(MacroAssembler a) {
+        java.util.List<Label> fns = a.functions();
+        Label[] names = new Label[fns.size()];
+        for (int i = 0; i < names.length; i++) names[i] = a.cstring(fns.get(i).name());
+        a.rodata();
+        a.align(8);
+        a.bind(symbols);
+        for (int i = 0; i < names.length; i++) {
+            a.quad(fns.get(i));
+            a.quad(names[i]);
+        }
+        a.quad(0L);
+        a.quad(0L);
+        a.text();
+    }
 
     /**
      * Emits the vector table (2 KiB aligned) and the report routine; returns the table's label.
      *
      * @param stage "boot" or "kernel", printed in the report
      */
-    public static Label emit(MacroAssembler a, Print print, String stage) {
+    public static ExceptionReport emit(MacroAssembler a, Print print, String stage) {
+        ExceptionReport er = new ExceptionReport(new Label(stage + "_symbols").object());
         Label report = new Label(stage + "_exception_report");
         Label halt = new Label(stage + "_halt").global();
         Label table = new Label(stage + "_vectors").global();
@@ -96,6 +123,7 @@ public final class ExceptionReport {
             print.printHex(" ESR=", x22);
             a.mrs(x23, ELR_EL1);
             print.printHex(" ELR=", x23);
+            nearestSymbol(a, print, er.symbols, x23);
             a.mrs(x23, FAR_EL1);
             print.printHex(" FAR=", x23);
             a.mrs(x23, SPSR_EL1);
@@ -105,6 +133,39 @@ public final class ExceptionReport {
             a.msr(DAIFSET, 0xf);
             a.loop(a::wfi);
         });
-        return table;
+        er.vectors = table;
+        return er;
+    }
+
+    /** The vector table's label, for VBAR_EL1. */
+    public Label vectors() {
+        return vectors;
+    }
+
+    private Label vectors;
+
+    /** Prints {@code " <name+0xoff>"} for the function with the highest address at or below {@code pc}. */
+    private static void nearestSymbol(MacroAssembler a, Print print, Label symbols, org.capazos.dsl.XReg pc) {
+        a.adrl(x10, symbols);
+        a.mov(x24, 0L);                             // the best address so far
+        a.mov(x25, 0L);                             // its name
+        a.loop(() -> {
+            a.ldp(x11, x12, postIndex(x10, 16));
+            a.cbz(x11, a.loopExit());
+            a.cmp(x11, pc);
+            a.continueIf(Condition.HI);             // starts after pc
+            a.cmp(x11, x24);
+            a.csel(x24, x11, x24, Condition.HS);
+            a.csel(x25, x12, x25, Condition.HS);
+        });
+        a.cmp(x25, 0);
+        a.ifThen(Condition.NE, () -> {
+            print.print(" <");
+            a.mov(x0, x25);
+            a.call(print.puts);
+            a.sub(x24, pc, x24);
+            print.printHex("+", x24);
+            print.print(">");
+        });
     }
 }

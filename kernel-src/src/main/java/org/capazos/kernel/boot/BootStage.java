@@ -136,7 +136,8 @@ public final class BootStage {
         // The console and the vectors live in .text; the boot flow goes on in .text.boot.
         Pl011 uart = Pl011.emit(a, null, Platform.UART_EARLY_PA);
         Print print = Print.emit(a, uart);
-        Label vectors = ExceptionReport.emit(a, print, "boot");
+        ExceptionReport report = ExceptionReport.emit(a, print, "boot");
+        Label vectors = report.vectors();
         a.section(".text.boot", Section.Kind.CODE);
         a.adrl(x9, vectors);
         a.msr(VBAR_EL1, x9);
@@ -209,6 +210,7 @@ public final class BootStage {
         a.bind(park);
         a.loop(a::wfe);
         start.size(a.position() - start.offset());
+        report.emitSymbolTable(a);
         return mb.build();
     }
 }

@@ -54,7 +54,8 @@ public final class Kmain {
         // The early console: QEMU virt's PL011 through the direct map, until the device tree says otherwise.
         Pl011 uart = Pl011.emit(a, Label.external("__kernel_va_offset"), Platform.UART_EARLY_PA);
         Print print = Print.emit(a, uart);
-        Label vectors = ExceptionReport.emit(a, print, "kernel");
+        ExceptionReport report = ExceptionReport.emit(a, print, "kernel");
+        Label vectors = report.vectors();
         Kcrt0.emit(a, kmain, Label.external("kernel_halt"));
         KernelTables tables = KernelTables.emit(a);
         Fdt fdt = Fdt.emit(a);
@@ -185,6 +186,7 @@ public final class Kmain {
             a.msr(PStateField.DAIFSET, 0xf);
             a.loop(a::wfi);
         });
+        report.emitSymbolTable(a);
         return mb.build();
     }
 
