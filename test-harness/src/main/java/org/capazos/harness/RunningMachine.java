@@ -78,7 +78,13 @@ public final class RunningMachine implements AutoCloseable {
     public synchronized String awaitLine(Pattern pattern, Duration timeout) {
         int index;
         try {
-            index = serial.awaitLine(pattern, nextLine, deadline(timeout));
+            // a kernel that reports an exception or a panic will not print the line: stop waiting at once
+            Pattern orDistress = Pattern.compile("(?:" + pattern.pattern() + ")|" + DISTRESS.pattern(), pattern.flags());
+            index = serial.awaitLine(orDistress, nextLine, deadline(timeout));
+            if (index >= 0 && !pattern.matcher(serial.lines().get(index)).find()) {
+                throw new AssertionError(failure("the kernel reported \"" + serial.lines().get(index)
+                        + "\" while a line matching /" + pattern + "/ was awaited"));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(description + ": interrupted while waiting for /" + pattern + "/", e);
@@ -92,6 +98,12 @@ public final class RunningMachine implements AutoCloseable {
         nextLine = index + 1;
         return serial.lines().get(index);
     }
+
+    /**
+     * Lines a kernel prints when it has failed: the CapazOS contract's {@code EXCEPTION:} and {@code PANIC:}.
+     * {@link #awaitLine} fails as soon as one appears, unless it is the line being awaited.
+     */
+    public static final Pattern DISTRESS = Pattern.compile("^(?:EXCEPTION|PANIC):");
 
     /** {@link #awaitLine(Pattern, Duration)} with a regular expression. */
     public String awaitLine(String regex, Duration timeout) {

@@ -44,6 +44,25 @@ class QemuBackendsTest {
     }
 
     @QemuTest
+    void aKernelReportingAnExceptionOrAPanicFailsAtOnce(QemuLauncher qemu) {
+        for (String distress : new String[] {"EXCEPTION: Data abort (same EL) ESR=0x96000004", "PANIC: out of memory"}) {
+            Path kernel = TestKernels.write(dir, "distress.img", "booting\n" + distress + "\n", HANG);
+            try (RunningMachine vm = VirtMachine.builder().kernel(kernel).boot(qemu)) {
+                long start = System.nanoTime();
+                AssertionError failure = assertThrows(AssertionError.class,
+                        () -> vm.awaitLine(Pattern.compile("kernel ready"), Duration.ofSeconds(30)));
+                long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(waitedMillis < 15_000, "failed at once, not after the timeout: " + waitedMillis + " ms");
+                assertTrue(failure.getMessage().contains("the kernel reported \"" + distress + "\""), failure.getMessage());
+                assertTrue(failure.getMessage().contains("booting\n" + distress), "the log is attached");
+            }
+            try (RunningMachine vm = VirtMachine.builder().kernel(kernel).boot(qemu)) {
+                assertEquals(distress, vm.awaitLine("^" + distress.substring(0, 6), BOOT), "awaiting the report itself works");
+            }
+        }
+    }
+
+    @QemuTest
     void missingLineFailsWithinItsTimeoutShowingTheLog(QemuLauncher qemu) {
         Path kernel = TestKernels.write(dir, "stuck.img", "early boot\nstuck here\n", HANG);
         try (RunningMachine vm = VirtMachine.builder().kernel(kernel).boot(qemu)) {
