@@ -1,5 +1,8 @@
 package org.capazos.dsl.paging;
 
+import org.capazos.dsl.layout.BitLayout;
+import org.capazos.dsl.layout.Layouts;
+
 /**
  * VMSAv8-64 translation table descriptors, 4 KiB granule (Arm ARM D8.3): each bit named once, for the
  * page-table builder, for kernel code that builds tables at run time, and for the walker the tests use.
@@ -13,25 +16,29 @@ public final class Descriptor {
     /** Bits of VA resolved per level: level 0 starts at bit 39, level 3 at bit 12. */
     public static final int[] LEVEL_SHIFT = {39, 30, 21, 12};
 
-    public static final long VALID = 1L << 0;
+    private static final BitLayout D = Layouts.BLOCK_DESCRIPTOR;
+
+    public static final long VALID = D.bit("Valid");
     /** Bit 1: table (levels 0-2) or page (level 3); clear at levels 1-2: block. */
-    public static final long TABLE = 1L << 1, PAGE = 1L << 1;
-    public static final int ATTR_INDEX_SHIFT = 2;
-    public static final long ATTR_INDEX_MASK = 7L << ATTR_INDEX_SHIFT;
+    public static final long TABLE = D.bit("Table"), PAGE = D.bit("Table");
+    public static final int ATTR_INDEX_SHIFT = D.field("AttrIndx").lsb();
+    public static final long ATTR_INDEX_MASK = D.field("AttrIndx").mask();
     /** AP[1]: EL0 may access. AP[2]: read-only. */
-    public static final long AP_EL0 = 1L << 6, AP_RO = 1L << 7;
-    public static final long SH_INNER = 3L << 8, SH_OUTER = 2L << 8;
+    public static final long AP_EL0 = D.field("AP").place(0b01), AP_RO = D.field("AP").place(0b10);
+    public static final long SH_INNER = D.field("SH").place(0b11), SH_OUTER = D.field("SH").place(0b10);
     /** The access flag: must be set, or the first access faults. */
-    public static final long AF = 1L << 10;
+    public static final long AF = D.bit("AF");
     /** Not global: the entry belongs to an ASID. */
-    public static final long NG = 1L << 11;
-    public static final long PXN = 1L << 53, UXN = 1L << 54;
+    public static final long NG = D.bit("nG");
+    public static final long PXN = D.bit("PXN"), UXN = D.bit("UXN");
     /** Output address bits [47:12]. */
-    public static final long ADDRESS_MASK = 0x0000_ffff_ffff_f000L;
+    public static final long ADDRESS_MASK = D.field("OutputAddress").mask();
 
     /** MAIR_EL1 slots CapazOS uses, and the MAIR value that defines them. */
     public static final int ATTR_DEVICE = 0, ATTR_NORMAL = 1, ATTR_NORMAL_NC = 2;
-    public static final long MAIR = 0x00L << (8 * ATTR_DEVICE) | 0xffL << (8 * ATTR_NORMAL) | 0x44L << (8 * ATTR_NORMAL_NC);
+    public static final long MAIR = Layouts.MAIR_EL1.with("Attr" + ATTR_DEVICE, Layouts.MAIR_DEVICE_nGnRnE)
+            .with("Attr" + ATTR_NORMAL, Layouts.MAIR_NORMAL_WB).with("Attr" + ATTR_NORMAL_NC, Layouts.MAIR_NORMAL_NC)
+            .value();
 
     /** The size one entry maps at {@code level} (1 GiB at 1, 2 MiB at 2, 4 KiB at 3). */
     public static long entrySize(int level) {

@@ -4,6 +4,7 @@ import org.capazos.dsl.Condition;
 import org.capazos.dsl.Label;
 import org.capazos.dsl.MacroAssembler;
 import org.capazos.dsl.Shift;
+import org.capazos.dsl.layout.Layouts;
 import org.capazos.kernel.lib.Print;
 
 import static org.capazos.dsl.Mem.mem;
@@ -106,7 +107,7 @@ public final class ExceptionReport {
             a.mov(x21, x0);
             print.print("EXCEPTION: ");
             a.mrs(x22, ESR_EL1);
-            a.ubfx(x9, x22, 26, 6);                 // EC
+            a.ubfx(x9, x22, Layouts.ESR_EL1.field("EC").lsb(), Layouts.ESR_EL1.field("EC").width());
             a.adrl(x10, names);
             a.loop(() -> {
                 a.ldp(x11, x12, postIndex(x10, 16));

@@ -1,6 +1,7 @@
 package org.capazos.kernel.arch;
 
 import org.capazos.dsl.paging.Descriptor;
+import org.capazos.dsl.layout.Layouts;
 import org.capazos.dsl.paging.Mapping;
 
 /**
@@ -30,24 +31,25 @@ public final class Mmu {
     /** A 1 GiB block of normal RAM, EL1 read/write/execute, not EL0. */
     public static final long BLOCK_NORMAL = Mapping.KERNEL_RWX.attributes() | Descriptor.VALID;
 
-    // ---- TCR_EL1 ----------------------------------------------------------------------------------------------
+    // ---- TCR_EL1 and SCTLR_EL1, from their layouts -------------------------------------------------------------
     public static final int VA_BITS = 48;
-    public static final long TCR_T0SZ = 64 - VA_BITS;
-    public static final long TCR_EPD0 = 1L << 7;
-    public static final long TCR_IRGN0_WBWA = 1L << 8, TCR_ORGN0_WBWA = 1L << 10, TCR_SH0_INNER = 3L << 12;
-    public static final long TCR_TG0_4K = 0L << 14;
-    public static final long TCR_T1SZ = (long) (64 - VA_BITS) << 16;
-    public static final long TCR_IRGN1_WBWA = 1L << 24, TCR_ORGN1_WBWA = 1L << 26, TCR_SH1_INNER = 3L << 28;
-    public static final long TCR_TG1_4K = 2L << 30;
-    public static final int TCR_IPS_SHIFT = 32;
-    /** TCR_EL1 for both halves, without IPS (filled from ID_AA64MMFR0_EL1.PARange at run time). */
-    public static final long TCR = TCR_T0SZ | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K
-            | TCR_T1SZ | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | TCR_TG1_4K;
+    /** TCR_EL1 for both halves: 48-bit VAs, 4 KiB granules, write-back walks, inner shareable; IPS is filled in
+     *  at run time from ID_AA64MMFR0_EL1.PARange (the same encoding). */
+    public static final long TCR = Layouts.TCR_EL1
+            .with("T0SZ", 64 - VA_BITS).with("IRGN0", Layouts.CACHE_WBWA).with("ORGN0", Layouts.CACHE_WBWA)
+            .with("SH0", Layouts.SHARE_INNER).with("TG0", Layouts.TG0_4K)
+            .with("T1SZ", 64 - VA_BITS).with("IRGN1", Layouts.CACHE_WBWA).with("ORGN1", Layouts.CACHE_WBWA)
+            .with("SH1", Layouts.SHARE_INNER).with("TG1", Layouts.TG1_4K)
+            .value();
+    public static final long TCR_EPD0 = Layouts.TCR_EL1.bit("EPD0");
+    public static final int TCR_IPS_SHIFT = Layouts.TCR_EL1.field("IPS").lsb();
+    public static final int TCR_IPS_WIDTH = Layouts.TCR_EL1.field("IPS").width();
 
-    // ---- SCTLR_EL1 --------------------------------------------------------------------------------------------
-    public static final long SCTLR_M = 1L << 0, SCTLR_C = 1L << 2, SCTLR_I = 1L << 12;
-    /** The RES1 bits of SCTLR_EL1 with the MMU and caches off (what the boot stage writes before eret). */
-    public static final long SCTLR_EL1_RESET = 0x30d0_0800L;
+    public static final long SCTLR_M = Layouts.SCTLR_EL1.bit("M"), SCTLR_C = Layouts.SCTLR_EL1.bit("C"),
+            SCTLR_I = Layouts.SCTLR_EL1.bit("I");
+    /** SCTLR_EL1's RES1 bits (as of Armv8.0) with the MMU and caches off: what the boot stage writes before eret. */
+    public static final long SCTLR_EL1_RESET = Layouts.SCTLR_EL1.of(0).set("EOS").set("TSCXT").set("EIS").set("SPAN")
+            .set("nTLSMD").set("LSMAOE").value();
 
     /** PARange values (ID_AA64MMFR0_EL1[3:0]) to physical address bits. */
     public static final int[] PA_BITS = {32, 36, 40, 42, 44, 48, 52};

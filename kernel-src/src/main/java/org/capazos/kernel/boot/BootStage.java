@@ -155,7 +155,7 @@ public final class BootStage {
         a.mov(x9, TCR);
         a.mrs(x10, ID_AA64MMFR0_EL1);
         a.and(x10, x10, 0x7L);                             // PARange -> IPS (same encoding)
-        a.bfi(x9, x10, TCR_IPS_SHIFT, 3);
+        a.bfi(x9, x10, TCR_IPS_SHIFT, TCR_IPS_WIDTH);
         a.msr(TCR_EL1, x9);
         a.adrl(x9, tables);                                // one set of tables serves both halves (see above)
         a.msr(TTBR0_EL1, x9);
