@@ -18,6 +18,7 @@ if [ "$skip_tests" != true ]; then
   need ld.lld-14 lld-14                             # the linker differential tests
   need dtc device-tree-compiler                     # device-tree test blobs
   need gdb-multiarch gdb-multiarch                  # gdb against QEMU's stub
+  need clang-14 clang-14                            # C objects linked with DSL code
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 mapfile -t want < <(printf '%s\n' "${want[@]}" | sort -u)
