@@ -491,6 +491,20 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
+    // ---- initialised structs ------------------------------------------------------------------------------------
+
+    /**
+     * An initialised instance of {@code layout} in the current section (aligned as the struct requires), fields
+     * not named being zero; returns its label.
+     */
+    public Label instance(Struct layout, java.util.Map<String, Long> values) {
+        align(layout.alignment());
+        Label l = new Label();
+        bind(l);
+        for (byte b : layout.instance(values)) byte_(b);
+        return l;
+    }
+
     // ---- functions ------------------------------------------------------------------------------------------
 
     /** A routine being written: its symbol, its frame, and where its returns go. */

@@ -58,6 +58,11 @@ public final class Mem {
         return new Mem((Register) base, 0, Mode.REGISTER, (Register) index, lsl, amount);
     }
 
+    /** {@code [base, index, sxtx]} (no amount written) */
+    public static Mem mem(XOrSp base, XOrZr index, Extend extend) {
+        return new Mem((Register) base, 0, Mode.REGISTER, (Register) index, extend, -1);
+    }
+
     /** {@code [base, index, sxtx #amount]} */
     public static Mem mem(XOrSp base, XOrZr index, Extend extend, int amount) {
         return new Mem((Register) base, 0, Mode.REGISTER, (Register) index, extend, amount);

@@ -66,22 +66,54 @@ public final class AssemblerGenerator {
         return switch (t) {
             case "int" -> TypeName.INT;
             case "long" -> TypeName.LONG;
-            default -> ClassName.get(PKG, t);
+            default -> {
+                String[] names = t.split("\\.");
+                yield ClassName.get(PKG, names[0], java.util.Arrays.copyOfRange(names, 1, names.length));
+            }
         };
     }
 
     static String javaName(String mnemonic) {
-        return switch (mnemonic) { // Java keywords and the like
-            case "and" -> "and";
+        return switch (mnemonic) { // Java keywords and the like would be renamed here; no A64 mnemonic is one
             default -> mnemonic;
         };
     }
 
-    /** The Java parameter names of an operand (one per kind parameter). */
-    static List<String> paramNames(Form.Operand o) {
-        List<OperandKind.Param> ps = o.kind().params();
-        if (ps.size() == 1) return List.of(o.name());
-        return ps.stream().map(OperandKind.Param::name).collect(Collectors.toList());
+    /**
+     * The Java parameter names of a row, per operand (one per kind parameter): the operand's name for a
+     * single-parameter kind, the kind's parameter names otherwise, prefixed with the operand's name when two
+     * operands of the row would otherwise share a name (casp's two register pairs).
+     */
+    static List<List<String>> paramNames(Form f) {
+        List<List<String>> names = new ArrayList<>();
+        for (Form.Operand o : f.operands()) {
+            List<OperandKind.Param> ps = o.kind().params();
+            if (ps.size() == 1) names.add(List.of(o.name()));
+            else names.add(ps.stream().map(OperandKind.Param::name).collect(Collectors.toList()));
+        }
+        List<String> flat = names.stream().flatMap(List::stream).collect(Collectors.toList());
+        if (flat.stream().distinct().count() == flat.size()) return names;
+        List<List<String>> prefixed = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String on = f.operands().get(i).name();
+            List<String> ns = names.get(i);
+            prefixed.add(ns.size() == 1 ? ns : ns.stream()
+                    .map(n -> on + Character.toUpperCase(n.charAt(0)) + n.substring(1)).collect(Collectors.toList()));
+        }
+        return prefixed;
+    }
+
+    /** A row's operands named with the group method's parameter names (rows of a group are matched by position). */
+    static List<List<String>> namesIn(Form f, List<String> methodParams) {
+        List<List<String>> own = paramNames(f);
+        List<List<String>> out = new ArrayList<>();
+        int i = 0;
+        for (List<String> ns : own) {
+            List<String> mapped = new ArrayList<>();
+            for (int k = 0; k < ns.size(); k++) mapped.add(methodParams.get(i++));
+            out.add(mapped);
+        }
+        return out;
     }
 
     JavaFile assembler() {
@@ -101,63 +133,104 @@ public final class AssemblerGenerator {
         Form first = g.rows().get(0);
         MethodSpec.Builder m = MethodSpec.methodBuilder(javaName(g.mnemonic()))
                 .addModifiers(Modifier.PUBLIC).returns(ASSEMBLER);
-        int i = 0;
-        for (Form.Operand o : first.operands())
-            for (String pn : paramNames(o)) m.addParameter(ParameterSpec.builder(g.signature().get(i++), pn).build());
-        m.addJavadoc(javadoc(g));
-        for (Form f : g.rows()) m.addCode(rowCode(f, g.rows().size() == 1));
+        List<String> params = paramNames(first).stream().flatMap(List::stream).collect(Collectors.toList());
+        for (int i = 0; i < params.size(); i++)
+            m.addParameter(ParameterSpec.builder(g.signature().get(i), params.get(i)).build());
+        m.addJavadoc(javadoc(g, params));
+        for (Form f : g.rows()) m.addCode(rowCode(f, namesIn(f, params), g.rows().size() == 1));
         if (g.rows().size() > 1) {
-            List<String> rules = new ArrayList<>();
-            String culprit = null;
-            for (Form.Operand o : first.operands()) {
-                boolean varies = g.rows().stream().anyMatch(r -> !r.operand(o.name()).kind().equals(o.kind()));
-                if (varies) culprit = o.name();
+            // the operand whose kind differs between the rows is the one that did not fit any of them
+            int culprit = first.operands().size() - 1;
+            boolean sameShape = g.rows().stream().allMatch(r -> r.operands().size() == first.operands().size());
+            if (sameShape) {
+                for (int i = 0; i < first.operands().size(); i++) {
+                    final int k = i;
+                    if (g.rows().stream().anyMatch(r -> !r.operands().get(k).kind().equals(first.operands().get(k).kind())))
+                        culprit = i;
+                }
             }
-            for (Form f : g.rows()) rules.add(f.operand(culprit).kind().rule());
-            m.addStatement("throw invalid($S, $S, $L, $S)", g.mnemonic(), culprit,
-                    valueExpr(first.operand(culprit)), String.join("; or ", rules));
+            List<String> rules = new ArrayList<>();
+            for (Form f : g.rows()) {
+                Form.Operand o = f.operands().get(Math.min(culprit, f.operands().size() - 1));
+                if (!rules.contains(o.kind().rule())) rules.add(o.kind().rule());
+            }
+            // if the culprit fits a row where another operand does not, that other operand is to blame
+            // (mov xzr, #0x5555555555555555: the bitmask fits orr, whose destination cannot be xzr)
+            if (sameShape) {
+                for (Form f : g.rows()) {
+                    Form.Operand c = f.operands().get(culprit);
+                    if (c.kind().encoder() == null) continue;
+                    List<List<String>> rn = namesIn(f, params);
+                    for (int i = 0; i < f.operands().size(); i++) {
+                        Form.Operand o = f.operands().get(i);
+                        if (i == culprit || o.kind().encoder() == null) continue;
+                        m.beginControlFlow("if ($L >= 0 && $L < 0)", "r" + f.line() + "_" + c.name(),
+                                        "r" + f.line() + "_" + o.name())
+                                .addStatement("throw invalid($S, $S, $L, $S)", g.mnemonic(), o.name(),
+                                        valueExpr(rn.get(i)), o.kind().rule())
+                                .endControlFlow();
+                    }
+                }
+            }
+            List<String> names = namesIn(first, params).get(culprit);
+            m.addStatement("throw invalid($S, $S, $L, $S)", g.mnemonic(), first.operands().get(culprit).name(),
+                    valueExpr(names), String.join("; or ", rules));
         }
         return m.build();
     }
 
-    private static String valueExpr(Form.Operand o) {
-        List<String> names = paramNames(o);
+    private static String valueExpr(List<String> names) {
         return names.size() == 1 ? names.get(0) : "java.util.List.of(" + String.join(", ", names) + ")";
     }
 
     /** The code for one row: validate and pack its encoded operands; if all fit, emit and return. */
-    private CodeBlock rowCode(Form f, boolean only) {
+    private CodeBlock rowCode(Form f, List<List<String>> names, boolean only) {
         CodeBlock.Builder c = CodeBlock.builder();
         List<String> conds = new ArrayList<>();
         String prefix = "r" + f.line() + "_";
-        for (Form.Operand o : f.operands()) {
+        Map<String, String> value = new LinkedHashMap<>(); // operand name -> Java expression of its value
+        for (int i = 0; i < f.operands().size(); i++) {
+            Form.Operand o = f.operands().get(i);
+            List<String> ns = names.get(i);
+            value.put(o.name(), valueExpr(ns));
             OperandKind k = o.kind();
             if (k.encoder() == null) continue;
             String var = prefix + o.name();
-            c.addStatement("int $L = $T.$L($L)", var, ENC, k.encoder(), String.join(", ", paramNames(o)));
+            c.addStatement("int $L = $T.$L($L)", var, ENC, k.encoder(), String.join(", ", ns));
             if (only) c.beginControlFlow("if ($L < 0)", var)
-                    .addStatement("throw invalid($S, $S, $L, $S)", f.mnemonic(), o.name(), valueExpr(o), k.rule())
+                    .addStatement("throw invalid($S, $S, $L, $S)", f.mnemonic(), o.name(), valueExpr(ns), k.rule())
                     .endControlFlow();
             else conds.add(var + " >= 0");
         }
-        CodeBlock word = word(f, prefix);
+        CodeBlock.Builder body = CodeBlock.builder();
+        for (Form.Distinct d : f.distinct()) {
+            Form.Operand second = f.operand(d.second());
+            boolean mem = second.kind().params().get(0).type().equals("Mem");
+            String rule = "a register other than " + (mem ? "the base register of operand " : "operand ")
+                    + d.second() + " (the architecture makes that combination CONSTRAINED UNPREDICTABLE)";
+            body.beginControlFlow("if (!$T.distinct($L, $L))", ENC, value.get(d.first()), value.get(d.second()))
+                    .addStatement("throw invalid($S, $S, $L, $S)", f.mnemonic(), d.first(), value.get(d.first()), rule)
+                    .endControlFlow();
+        }
+        CodeBlock word = word(f, prefix, value);
         Form.Operand target = f.operands().stream().filter(o -> o.kind().isTarget()).findFirst().orElse(null);
         CodeBlock emit;
         if (target == null) emit = CodeBlock.of("emit($L)", word);
         else if (target.kind().params().get(0).type().equals("Lo12"))
-            emit = CodeBlock.of("emitTarget($L, $L.label(), $L.addend(), $T.$L)", word, target.name(), target.name(),
-                    RELOC, f.reloc().name());
-        else emit = CodeBlock.of("emitTarget($L, $L, 0, $T.$L)", word, target.name(), RELOC, f.reloc().name());
+            emit = CodeBlock.of("emitTarget($L, $L.label(), $L.addend(), $T.$L)", word, value.get(target.name()),
+                    value.get(target.name()), RELOC, f.reloc().name());
+        else emit = CodeBlock.of("emitTarget($L, $L, 0, $T.$L)", word, value.get(target.name()), RELOC,
+                    f.reloc().name());
+        body.addStatement(emit).addStatement("return this");
         if (conds.isEmpty()) {
-            c.addStatement(emit).addStatement("return this");
+            c.add(body.build());
         } else {
-            c.beginControlFlow("if ($L)", String.join(" && ", conds)).addStatement(emit)
-                    .addStatement("return this").endControlFlow();
+            c.beginControlFlow("if ($L)", String.join(" && ", conds)).add(body.build()).endControlFlow();
         }
         return c.build();
     }
 
-    private static CodeBlock word(Form f, String prefix) {
+    private static CodeBlock word(Form f, String prefix, Map<String, String> value) {
         List<String> parts = new ArrayList<>();
         parts.add(String.format("0x%08x", f.fixed()));
         for (Form.Field fd : f.fields()) {
@@ -165,7 +238,8 @@ public final class AssemblerGenerator {
             OperandKind k = o.kind();
             if (k.isTarget()) continue; // filled by the fixup or the relocation
             if (k.isRegister()) {
-                parts.add(fd.lsb() == 0 ? "reg(" + o.name() + ")" : "reg(" + o.name() + ") << " + fd.lsb());
+                String r = "reg(" + value.get(o.name()) + ")";
+                parts.add(fd.lsb() == 0 ? r : r + " << " + fd.lsb());
             } else {
                 String var = prefix + o.name();
                 int shift = k.shiftOf(fd.subfield());
@@ -177,7 +251,7 @@ public final class AssemblerGenerator {
         return CodeBlock.of("$L", String.join(" | ", parts));
     }
 
-    private CodeBlock javadoc(Group g) {
+    private CodeBlock javadoc(Group g, List<String> params) {
         CodeBlock.Builder d = CodeBlock.builder();
         Form first = g.rows().get(0);
         d.add(first.alias() ? "Alias form" : "Instruction")
@@ -187,12 +261,25 @@ public final class AssemblerGenerator {
             d.add("<li>{@code $L}", gnuSyntax(f).replace("}", "&#125;"));
             d.add(" &mdash; a64.isa line $L", f.line());
             if (f.reloc() != null) d.add(", relocation {@code R_AARCH64_$L} when the target is elsewhere", f.reloc());
+            for (Form.Distinct x : f.distinct()) d.add("; $L must differ from $L", x.first(), x.second());
             d.add("</li>\n");
         }
         d.add("</ul>\n");
-        for (Form.Operand o : first.operands()) {
-            String rule = o.kind().rule();
-            for (String pn : paramNames(o)) d.add("@param $L $L\n", pn, rule.isEmpty() ? o.kind().name() : rule);
+        // each parameter: the rules of the kinds that take it, in row order
+        for (int i = 0; i < params.size(); i++) {
+            List<String> rules = new ArrayList<>();
+            for (Form f : g.rows()) {
+                int k = 0;
+                for (Form.Operand o : f.operands()) {
+                    int n = o.kind().params().size();
+                    if (i >= k && i < k + n) {
+                        String r = o.kind().rule().isEmpty() ? o.kind().name() : o.kind().rule();
+                        if (!rules.contains(r)) rules.add(r);
+                    }
+                    k += n;
+                }
+            }
+            d.add("@param $L $L\n", params.get(i), String.join("; or ", rules).replace("}", "&#125;"));
         }
         d.add("@return this assembler\n");
         d.add("@throws $T if an operand cannot be encoded\n", ClassName.get(PKG, "EncodingException"));
@@ -217,19 +304,28 @@ public final class AssemblerGenerator {
             case "Xs" -> "X" + n + "|sp";
             case "Wr" -> "W" + n + "|wzr";
             case "Ws" -> "W" + n + "|wsp";
-            case "X" -> "X" + n;
+            case "X", "XrNz" -> "X" + n;
+            case "W", "WrNz" -> "W" + n;
             case "Sp" -> "sp";
+            case "Wsp" -> "wsp";
+            case "XPair" -> "X" + n + ", X" + n + "+1";
+            case "WPair" -> "W" + n + ", W" + n + "+1";
             case "Cond", "CondInv" -> "<cond>";
             case "ShA64", "ShA32", "ShL64", "ShL32" -> "<shift> #<amount>";
-            case "ExtW", "ExtX" -> "<extend> #<amount>";
+            case "ExtW", "ExtX", "Ext32" -> "<extend> #<amount>";
+            case "ExtWz", "ExtXz", "Ext32z" -> "<extend>";
+            case "ExtLslX", "ExtLslW" -> "lsl #<amount>";
+            case "AddImmSh" -> "#" + n + ", lsl #0|12";
             case "Hw64", "Hw32" -> "lsl #" + n;
             case "Bfx64", "Bfx32", "Bfi64", "Bfi32" -> "#<lsb>, #<width>";
             case "Rel26", "Rel19", "Rel14", "Adr21", "Page21" -> "<label>";
             case "Lo12" -> ":lo12:<symbol>";
-            case "SysReg" -> "<sysreg>";
+            case "SysRegR", "SysRegW" -> "<sysreg>";
             case "PState" -> "<pstatefield>, #<imm>";
             case "Barrier" -> "<option>";
-            case "SysOp" -> "<op>";
+            case "SysOp", "DcOp", "IcOpR", "IcOpN", "TlbiOpR", "TlbiOpN", "AtOp" -> "<op>";
+            case "SysRaw" -> "#<op1>, C<n>, C<m>, #<op2>";
+            case "Prf" -> "<prfop>";
             default -> o.kind().params().get(0).type().equals("Mem") ? "<mem>" : "#" + n;
         };
     }
@@ -245,37 +341,44 @@ public final class AssemblerGenerator {
                         + "(the first in table order).\n@return false if no method accepts them\n");
         Map<String, List<Group>> byMnemonic = new LinkedHashMap<>();
         for (Group g : groups()) byMnemonic.computeIfAbsent(g.mnemonic(), k -> new ArrayList<>()).add(g);
+        // one method per mnemonic keeps each small (the JIT does not compile huge methods)
+        List<MethodSpec> perMnemonic = new ArrayList<>();
         m.beginControlFlow("switch (mnemonic)");
         for (Map.Entry<String, List<Group>> e : byMnemonic.entrySet()) {
-            m.beginControlFlow("case $S:", e.getKey());
+            String name = "invoke_" + e.getKey();
+            m.addStatement("case $S: return $L(a, ops)", e.getKey(), name);
+            MethodSpec.Builder pm = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(TypeName.BOOLEAN).addParameter(ASSEMBLER, "a").addParameter(Object[].class, "ops");
             for (Group g : e.getValue()) {
-                List<String> tests = new ArrayList<>();
-                List<String> args = new ArrayList<>();
-                tests.add("ops.length == " + g.signature().size());
+                CodeBlock.Builder tests = CodeBlock.builder().add("ops.length == $L", g.signature().size());
+                CodeBlock.Builder args = CodeBlock.builder();
                 for (int i = 0; i < g.signature().size(); i++) {
                     TypeName t = g.signature().get(i);
+                    if (i > 0) args.add(", ");
                     if (t.equals(TypeName.INT)) {
-                        tests.add("isInt(ops[" + i + "])");
-                        args.add("((Long) ops[" + i + "]).intValue()");
+                        tests.add(" && isInt(ops[$L])", i);
+                        args.add("((Long) ops[$L]).intValue()", i);
                     } else if (t.equals(TypeName.LONG)) {
-                        tests.add("ops[" + i + "] instanceof Long");
-                        args.add("(Long) ops[" + i + "]");
+                        tests.add(" && ops[$L] instanceof Long", i);
+                        args.add("(Long) ops[$L]", i);
                     } else {
-                        tests.add("ops[" + i + "] instanceof " + ((ClassName) t).simpleName());
-                        args.add("(" + ((ClassName) t).simpleName() + ") ops[" + i + "]");
+                        tests.add(" && ops[$L] instanceof $T", i, t);
+                        args.add("($T) ops[$L]", t, i);
                     }
                 }
-                m.beginControlFlow("if ($L)", String.join(" && ", tests))
-                        .addStatement("a.$L($L)", javaName(g.mnemonic()), String.join(", ", args))
+                pm.beginControlFlow("if ($L)", tests.build())
+                        .addStatement("a.$L($L)", javaName(g.mnemonic()), args.build())
                         .addStatement("return true").endControlFlow();
             }
-            m.addStatement("return false").endControlFlow();
+            pm.addStatement("return false");
+            perMnemonic.add(pm.build());
         }
         m.addStatement("default: return false").endControlFlow();
         TypeSpec t = TypeSpec.classBuilder(dispatch).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc("Generated from {@code a64.isa}: routes parsed text operands to the Assembler.\n")
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(m.build())
+                .addMethods(perMnemonic)
                 .addMethod(MethodSpec.methodBuilder("isInt").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                         .returns(TypeName.BOOLEAN).addParameter(Object.class, "o")
                         .addStatement("return o instanceof Long && (Long) o == ((Long) o).intValue()").build())

@@ -11,10 +11,17 @@ import java.util.List;
  * @param fields   the operand fields, each placed at its bit position
  * @param reloc    the relocation kind that fills the target field, or {@code null}
  * @param alias    true if this row is a preferred alias of another instruction
+ * @param distinct pairs of operands whose registers must differ (the second may be a memory operand: its base)
  * @param line     the row's line in the table file, for messages
  */
 public record Form(String mnemonic, List<Operand> operands, int fixed, List<Field> fields, RelocKind reloc,
-                   boolean alias, int line) {
+                   boolean alias, List<Distinct> distinct, int line) {
+
+    /**
+     * Two operands that must not name the same register: {@code first} is a register operand, {@code second} a
+     * register operand or a memory operand (then its base register is meant).
+     */
+    public record Distinct(String first, String second) { }
 
     /** An operand: its name in the row and its kind. */
     public record Operand(String name, OperandKind kind) { }

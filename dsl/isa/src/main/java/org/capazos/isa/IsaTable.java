@@ -122,12 +122,19 @@ public final class IsaTable {
     private static Form parseForm(String s, Map<String, OperandKind> kinds, int no) {
         RelocKind reloc = null;
         boolean alias = false;
+        List<Form.Distinct> distinct = new ArrayList<>();
         String[] parts = s.split(";");
         for (int i = 1; i < parts.length; i++) {
             String a = parts[i].strip();
             if (a.equals("alias")) alias = true;
             else if (a.startsWith("reloc=")) reloc = RelocKind.valueOf(a.substring(6));
-            else throw new IllegalArgumentException("unknown attribute '" + a + "'");
+            else if (a.startsWith("distinct=")) {
+                for (String pair : a.substring(9).split(",")) {
+                    String[] ab = pair.strip().split("/");
+                    if (ab.length != 2) throw new IllegalArgumentException("distinct needs <op>/<op> pairs: " + a);
+                    distinct.add(new Form.Distinct(ab[0].strip(), ab[1].strip()));
+                }
+            } else throw new IllegalArgumentException("unknown attribute '" + a + "'");
         }
         String[] lr = parts[0].split("=");
         if (lr.length != 2) throw new IllegalArgumentException("a row needs '<mnemonic> <operands> = <pattern>'");
@@ -196,6 +203,16 @@ public final class IsaTable {
                             + ", " + rf.width() + " bits wide");
             }
         }
-        return new Form(mnemonic, List.copyOf(ops), fixed, List.copyOf(fields), reloc, alias, no);
+        for (Form.Distinct d : distinct) {
+            for (String n : List.of(d.first(), d.second())) {
+                Form.Operand o = ops.stream().filter(x -> x.name().equals(n)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("distinct names unknown operand '" + n + "'"));
+                boolean mem = o.kind().params().size() == 1 && o.kind().params().get(0).type().equals("Mem");
+                if (!o.kind().isRegister() && !(mem && n.equals(d.second())))
+                    throw new IllegalArgumentException("distinct: '" + n + "' must be a register operand"
+                            + (n.equals(d.second()) ? " or a memory operand" : ""));
+            }
+        }
+        return new Form(mnemonic, List.copyOf(ops), fixed, List.copyOf(fields), reloc, alias, List.copyOf(distinct), no);
     }
 }

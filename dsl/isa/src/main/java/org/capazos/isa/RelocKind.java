@@ -55,6 +55,9 @@ public enum RelocKind {
     private final int rangeBits;
     private final boolean checked;
     private final List<Field> fields;
+    /** The fields as plain numbers, for {@link #patch} (which runs for every resolved branch). */
+    private final int lsb0, mask0, lsb1, mask1;
+    private final boolean split;
 
     RelocKind(int elfType, Calc calc, int dataBits) {
         this.elfType = elfType;
@@ -64,6 +67,8 @@ public enum RelocKind {
         this.rangeBits = dataBits;
         this.checked = true;
         this.fields = List.of();
+        this.lsb0 = this.mask0 = this.lsb1 = this.mask1 = 0;
+        this.split = false;
     }
 
     RelocKind(int elfType, Calc calc, int shift, int rangeBits, boolean checked, Field... fields) {
@@ -74,6 +79,11 @@ public enum RelocKind {
         this.rangeBits = rangeBits;
         this.checked = checked;
         this.fields = List.of(fields);
+        this.lsb0 = fields[0].lsb;
+        this.mask0 = mask(fields[0].width);
+        this.split = fields.length == 2;
+        this.lsb1 = split ? fields[1].lsb : 0;
+        this.mask1 = split ? mask(fields[1].width) : 0;
     }
 
     private static Field f(String name, int lsb, int width) {
@@ -143,13 +153,11 @@ public enum RelocKind {
     public int patch(int insn, long x) {
         long v = calc == Calc.LO12 ? (x & 0xfff) >> shift : x >> shift;
         if (calc == Calc.ABS) v = (x >>> shift) & 0xffff;
-        if (fields.size() == 2) { // adr/adrp: immlo takes the low two bits, immhi the rest
-            Field lo = fields.get(0), hi = fields.get(1);
-            insn &= ~(mask(lo.width) << lo.lsb) & ~(mask(hi.width) << hi.lsb);
-            return insn | (int) (v & mask(lo.width)) << lo.lsb | (int) ((v >> lo.width) & mask(hi.width)) << hi.lsb;
+        if (split) { // adr/adrp: immlo takes the low two bits, immhi the rest
+            insn &= ~(mask0 << lsb0) & ~(mask1 << lsb1);
+            return insn | (int) (v & mask0) << lsb0 | (int) ((v >> Integer.bitCount(mask0)) & mask1) << lsb1;
         }
-        Field f = fields.get(0);
-        return insn & ~(mask(f.width) << f.lsb) | (int) (v & mask(f.width)) << f.lsb;
+        return insn & ~(mask0 << lsb0) | (int) (v & mask0) << lsb0;
     }
 
     private static int mask(int width) {
@@ -173,14 +181,14 @@ public enum RelocKind {
         return null;
     }
 
+    private static final java.lang.invoke.VarHandle LE_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     static int readInt(byte[] b, int off) {
-        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+        return (int) LE_INT.get(b, off);
     }
 
     static void writeInt(byte[] b, int off, int v) {
-        b[off] = (byte) v;
-        b[off + 1] = (byte) (v >> 8);
-        b[off + 2] = (byte) (v >> 16);
-        b[off + 3] = (byte) (v >> 24);
+        LE_INT.set(b, off, v);
     }
 }
