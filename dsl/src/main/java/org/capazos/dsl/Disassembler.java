@@ -81,8 +81,7 @@ public final class Disassembler {
                 return null;
             }
             int again = scratch.section().getInt(before);
-            scratch.section().size = 0;
-            scratch.section().instructionCount = 0;
+            scratch.section().reset();
             if (again != word) return null;
         }
         String m = branchCond != null ? "b." + branchCond.gnu() : f.mnemonic();
@@ -110,116 +109,18 @@ public final class Disassembler {
     static final class Operands {
         private Operands() { }
 
+        /** The Java operand values of a packed field (Enc.decode is the inverse of each encoder), or null. */
         static Object[] decode(OperandKind k, int p) {
-            switch (k.name()) {
-                case "Xr": return new Object[] {p == 31 ? Registers.xzr : Registers.x(p)};
-                case "Xs": return new Object[] {p == 31 ? Registers.sp : Registers.x(p)};
-                case "Wr": return new Object[] {p == 31 ? Registers.wzr : Registers.w(p)};
-                case "Ws": return new Object[] {p == 31 ? Registers.wsp : Registers.w(p)};
-                case "X": return p == 31 ? null : new Object[] {Registers.x(p)};
-                case "Sp": return p == 31 ? new Object[] {Registers.sp} : null;
-                default: break;
-            }
-            String enc = k.encoder();
-            if (enc == null) return null;
-            return switch (enc) {
-                case "addImm" -> new Object[] {(long) (p & 0xfff) << ((p >>> 12) * 12)};
-                case "bitmask64" -> bitmask(p, 64);
-                case "bitmask32" -> bitmask(p, 32);
-                case "u16" -> new Object[] {(long) p};
-                case "hw64", "hw32" -> new Object[] {p * 16};
-                case "movz64" -> new Object[] {(long) (p & 0xffff) << (16 * (p >>> 16))};
-                case "movn64" -> new Object[] {~((long) (p & 0xffff) << (16 * (p >>> 16)))};
-                case "movz32" -> new Object[] {(long) (p & 0xffff) << (16 * (p >>> 16))};
-                case "movn32" -> new Object[] {~((long) (p & 0xffff) << (16 * (p >>> 16))) & 0xffffffffL};
-                case "u7", "u6", "u5", "u4", "tbit64", "tbit32" -> new Object[] {p};
-                case "lsl64" -> new Object[] {63 - (p & 63)};
-                case "lsl32" -> new Object[] {31 - (p & 63)};
-                case "bfx64", "bfx32" -> new Object[] {p >>> 6, (p & 63) - (p >>> 6) + 1};
-                case "bfi64" -> new Object[] {(-(p >>> 6)) & 63, (p & 63) + 1};
-                case "bfi32" -> new Object[] {(-(p >>> 6)) & 31, (p & 63) + 1};
-                case "shiftArith64", "shiftArith32", "shiftLogic64", "shiftLogic32" ->
-                        new Object[] {Shift.values()[p >>> 6], p & 63};
-                case "extendW", "extendX" -> new Object[] {Extend.values()[p >>> 3], p & 7};
-                case "cond" -> new Object[] {Condition.values()[p]};
-                case "condInv" -> new Object[] {Condition.values()[p].invert()};
-                case "sysreg" -> new Object[] {sysreg(p)};
-                case "barrier" -> barrier(p);
-                case "pstate" -> pstate(p);
-                case "sysop", "sysopDc", "sysopIc", "sysopTlbi", "sysopAt" -> sysop(p);
-                default -> enc.startsWith("mem") ? mem(enc, p) : null;
-            };
-        }
-
-        private static Object[] bitmask(int p, int regBits) {
-            int n = p >>> 12, immr = (p >>> 6) & 63, imms = p & 63;
-            int len = 31 - Integer.numberOfLeadingZeros((n << 6) | (~imms & 63));
-            if (len < 1) return null;
-            int size = 1 << len;
-            int ones = (imms & (size - 1)) + 1;
-            if (ones == size) return null;
-            long e = ones == 64 ? -1L : (1L << ones) - 1;
-            int r = immr & (size - 1);
-            long emask = size == 64 ? -1L : (1L << size) - 1;
-            e = size == 64 ? Long.rotateRight(e, r) : ((e >>> r) | (e << (size - r))) & emask;
-            long v = e;
-            for (int s = size; s < 64; s *= 2) v |= v << s;
-            return new Object[] {regBits == 32 ? v & 0xffffffffL : v};
-        }
-
-        private static SystemRegister sysreg(int p) {
-            for (SystemRegister r : SystemRegister.named()) if (r.encoding() == p) return r;
-            return SystemRegister.of((p >>> 14) + 2, (p >>> 11) & 7, (p >>> 7) & 15, (p >>> 3) & 15, p & 7);
-        }
-
-        private static Object[] barrier(int p) {
-            for (BarrierOption o : BarrierOption.values()) if (o.code == p) return new Object[] {o};
-            return null;
-        }
-
-        private static Object[] pstate(int p) {
-            for (PStateField f : PStateField.values())
-                if (f.op1 == (p >>> 7) && f.op2 == (p & 7)) return new Object[] {f, (p >>> 3) & 15};
-            return null;
-        }
-
-        private static Object[] sysop(int p) {
-            for (SystemOperation o : SystemOperation.all()) if (o.encoding() == p) return new Object[] {o};
-            return null;
-        }
-
-        private static Object[] mem(String enc, int p) {
-            XOrSp base = p % 32 == 31 ? Registers.sp : Registers.x(p % 32);
-            int rest = p >>> 5;
-            int scale = enc.length() > 4 && Character.isDigit(enc.charAt(4)) ? enc.charAt(4) - '0' : 0;
-            if (enc.equals("mem0")) return new Object[] {Mem.mem(base)};
-            if (enc.startsWith("memU")) return new Object[] {Mem.mem(base, (long) rest << scale)};
-            if (enc.equals("memS9")) return new Object[] {Mem.mem(base, (long) (rest << 23 >> 23))};
-            if (enc.equals("memPre")) return new Object[] {Mem.preIndex(base, (long) (rest << 23 >> 23))};
-            if (enc.equals("memPost")) return new Object[] {Mem.postIndex(base, (long) (rest << 23 >> 23))};
-            if (enc.startsWith("memP")) {
-                long off = (long) (rest << 25 >> 25) << scale;
-                if (enc.endsWith("Pre")) return new Object[] {Mem.preIndex(base, off)};
-                if (enc.endsWith("Post")) return new Object[] {Mem.postIndex(base, off)};
-                return new Object[] {Mem.mem(base, off)};
-            }
-            if (enc.startsWith("memR")) {
-                int s = rest & 1, opt = (rest >>> 1) & 7, m = rest >>> 4;
-                int amount = s == 1 ? scale : -1;
-                return switch (opt) {
-                    case 3 -> new Object[] {s == 0 ? Mem.mem(base, m == 31 ? Registers.xzr : Registers.x(m))
-                            : Mem.mem(base, m == 31 ? Registers.xzr : Registers.x(m), Shift.LSL, amount)};
-                    case 7 -> new Object[] {Mem.mem(base, m == 31 ? Registers.xzr : Registers.x(m), Extend.SXTX, Math.max(amount, 0))};
-                    case 2, 6 -> new Object[] {amount < 0
-                            ? Mem.mem(base, m == 31 ? Registers.wzr : Registers.w(m), Extend.values()[opt])
-                            : Mem.mem(base, m == 31 ? Registers.wzr : Registers.w(m), Extend.values()[opt], amount)};
-                    default -> null;
-                };
-            }
-            return null;
+            return Enc.decode(k, p);
         }
 
         static String format(OperandKind k, Object[] v) {
+            if (v.length == 4) return "#" + v[0] + ", c" + v[1] + ", c" + v[2] + ", #" + v[3];
+            if (v.length == 3) return "#" + v[0] + ", lsl #" + v[2];
+            if (v.length == 2 && v[0] instanceof Register r) return r + ", " + v[1];
+            if (v.length == 1 && v[0] instanceof SystemOperation o && k.name().equals("SysOp"))
+                return "#" + o.op1 + ", c" + o.crn + ", c" + o.crm + ", #" + o.op2;
+            if (v.length == 1 && v[0] instanceof SystemOperation.Prefetch f) return f.gnu();
             if (v.length == 2 && v[0] instanceof Shift s) return s.name().toLowerCase(Locale.ROOT) + " #" + v[1];
             if (v.length == 2 && v[0] instanceof Extend e) return e.name().toLowerCase(Locale.ROOT) + " #" + v[1];
             if (v.length == 2 && v[0] instanceof PStateField f) return f.name().toLowerCase(Locale.ROOT) + ", #" + v[1];

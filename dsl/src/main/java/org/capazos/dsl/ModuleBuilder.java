@@ -6,7 +6,6 @@ import org.capazos.dsl.module.ModuleSymbol;
 import org.capazos.dsl.module.Relocation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +101,7 @@ public final class ModuleBuilder {
             int flags = (s.kind.alloc ? ModuleSection.ALLOC : 0) | (s.kind.write ? ModuleSection.WRITE : 0)
                     | (s.kind.exec ? ModuleSection.EXEC : 0);
             out.add(new ModuleSection(s.name, flags, s.kind.nobits, s.size, s.alignment, s.bytes(), relocs,
-                    Arrays.copyOf(s.instructions, s.instructionCount)));
+                    s.instructionOffsets()));
         }
         List<ModuleSymbol> symbols = new ArrayList<>();
         for (Section s : sections.values())

@@ -37,10 +37,10 @@ public final class Section {
     long alignment = 4;
     final List<Label> labels = new ArrayList<>();
     final List<Ref> refs = new ArrayList<>();
-    int[] instructions = new int[64];
+    /** Which words hold instructions (for listings): bit (offset / 4), 64 words per long. */
+    long[] instructionBits = new long[4];
     /** The offset by which pending literals or veneers must be placed (see MacroAssembler). */
     int deadline = Integer.MAX_VALUE;
-    int instructionCount;
 
     Section(ModuleBuilder owner, String name, Kind kind) {
         this.owner = owner;
@@ -87,8 +87,27 @@ public final class Section {
     }
 
     void markInstruction(int offset) {
-        if (instructionCount == instructions.length) instructions = Arrays.copyOf(instructions, instructionCount * 2);
-        instructions[instructionCount++] = offset;
+        int w = offset >>> 8;
+        if (w >= instructionBits.length)
+            instructionBits = Arrays.copyOf(instructionBits, Math.max(instructionBits.length * 2, w + 1));
+        instructionBits[w] |= 1L << (offset >>> 2);
+    }
+
+    /** The offsets of the instructions, in order. */
+    int[] instructionOffsets() {
+        int n = 0;
+        for (long b : instructionBits) n += Long.bitCount(b);
+        int[] out = new int[n];
+        int k = 0;
+        for (int w = 0; w < instructionBits.length; w++)
+            for (long b = instructionBits[w]; b != 0; b &= b - 1) out[k++] = w << 8 | Long.numberOfTrailingZeros(b) << 2;
+        return out;
+    }
+
+    /** Empties the section (for scratch use). */
+    void reset() {
+        size = 0;
+        Arrays.fill(instructionBits, 0);
     }
 
     int getInt(int off) {
