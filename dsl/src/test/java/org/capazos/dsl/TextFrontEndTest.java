@@ -76,6 +76,18 @@ class TextFrontEndTest {
     }
 
     @Test
+    void systemFormsThatShareNames() {
+        // checked against llvm-mc -mattr=+v8.2a: msr pan, x0 = d5184260; msr pan, #1 = d500419f;
+        // prfm pldl1keep, [x1] = f9800020; sys #0, c7, c5, #0 = d508751f (ic iallu)
+        byte[] text = java(a -> a.asm("msr pan, x0\nmsr pan, #1\nprfm pldl1keep, [x1]\nsys #0, c7, c5, #0"));
+        int[] expected = {0xd5184260, 0xd500419f, 0xf9800020, 0xd508751f};
+        for (int i = 0; i < expected.length; i++) {
+            int w = (text[4 * i] & 0xff) | (text[4 * i + 1] & 0xff) << 8 | (text[4 * i + 2] & 0xff) << 16 | (text[4 * i + 3] & 0xff) << 24;
+            assertEquals(expected[i], w, "instruction " + i);
+        }
+    }
+
+    @Test
     void errorsNameTheCallerLineAndColumn() {
         EncodingException e = assertThrows(EncodingException.class, () -> java(a -> a.asm("nop\n  add x0, x1, #5000")));
         String m = e.getMessage();

@@ -108,6 +108,11 @@ public final class TextAssembler {
             mnemonic = "b";
         }
         for (String o : splitOperands(rest)) operand(mnemonic, o.strip(), ops);
+        // "msr pan, x0" writes the PAN register; "msr pan, #1" the PSTATE field of the same name
+        if (mnemonic.equals("msr") && ops.size() == 2 && ops.get(0) instanceof PStateField f && ops.get(1) instanceof Register) {
+            SystemRegister r = SystemRegister.byName(f.name());
+            if (r != null) ops.set(0, r);
+        }
         if (tryDispatch(mnemonic, ops)) return;
         keystone(s);
     }
@@ -284,6 +289,19 @@ public final class TextAssembler {
                 ops.add(sr);
                 return;
             }
+            case "sysl" -> {
+                if (lower.matches("c\\d+")) {                       // CRn, CRm of the generic form
+                    ops.add(Long.parseLong(lower.substring(1)));
+                    return;
+                }
+            }
+            case "prfm" -> {
+                SystemOperation.Prefetch p = SystemOperation.Prefetch.byName(lower);
+                if (p != null) {
+                    ops.add(p);
+                    return;
+                }
+            }
             case "dmb", "dsb" -> {
                 ops.add(BarrierOption.valueOf(o.toUpperCase(Locale.ROOT)));
                 return;
@@ -292,6 +310,10 @@ public final class TextAssembler {
                 SystemOperation op = SystemOperation.byName(mnemonic, lower);
                 if (op != null) {
                     ops.add(op);
+                    return;
+                }
+                if (mnemonic.equals("sys") && lower.matches("c\\d+")) {  // CRn, CRm of the generic form
+                    ops.add(Long.parseLong(lower.substring(1)));
                     return;
                 }
             }
