@@ -58,6 +58,14 @@ public final class TextAssembler {
         this(a, new HashMap<>());
     }
 
+    private boolean keystoneFallback = true;
+
+    /** Without the Keystone fallback: a form outside the table is an error (for checking the table's coverage). */
+    public TextAssembler tableOnly() {
+        keystoneFallback = false;
+        return this;
+    }
+
     /** Assembles {@code text}; {@code site} names where it came from (a Java call site or a file). */
     public void assemble(String text, String site) {
         String[] lines = text.split("\n", -1);
@@ -114,6 +122,7 @@ public final class TextAssembler {
             if (r != null) ops.set(0, r);
         }
         if (tryDispatch(mnemonic, ops)) return;
+        if (!keystoneFallback) throw new EncodingException("no form of " + mnemonic + " in the table takes " + ops);
         keystone(s);
     }
 
@@ -295,7 +304,7 @@ public final class TextAssembler {
                     return;
                 }
             }
-            case "prfm" -> {
+            case "prfm", "prfum" -> {
                 SystemOperation.Prefetch p = SystemOperation.Prefetch.byName(lower);
                 if (p != null) {
                     ops.add(p);
@@ -367,6 +376,6 @@ public final class TextAssembler {
         if (ext[0].equals("lsl") && idx instanceof XOrZr x) return Mem.mem(b, x, Shift.LSL, amount);
         Extend e = Extend.valueOf(ext[0].toUpperCase(Locale.ROOT));
         if (idx instanceof WOrZr w) return amount < 0 ? Mem.mem(b, w, e) : Mem.mem(b, w, e, amount);
-        return Mem.mem(b, (XOrZr) idx, e, Math.max(amount, 0));
+        return amount < 0 ? Mem.mem(b, (XOrZr) idx, e) : Mem.mem(b, (XOrZr) idx, e, amount);
     }
 }
