@@ -68,16 +68,22 @@ public class MacroAssembler extends Assembler {
         if (Enc.movz64(value) >= 0 || Enc.movn64(value) >= 0 || Enc.bitmask64(value) >= 0) return super.mov(d, value);
         int zeros = 0, ones = 0;
         for (int i = 0; i < 4; i++) {
-            long c = (value >>> (16 * i)) & 0xffff;
+            long c = chunk(value, i);
             if (c == 0) zeros++;
             if (c == 0xffff) ones++;
         }
-        if (movViaOrr(d, value)) return this;
+        int wideCost = 4 - Math.max(zeros, ones);
+        long orrBase = bestOrrBase(value);
+        if (orrBase != 0 && 1 + differingChunks(orrBase, value) < wideCost) {
+            super.mov(d, orrBase);                 // orr Xd, xzr, #bitmask
+            for (int i = 0; i < 4; i++) if (chunk(orrBase, i) != chunk(value, i)) movk(d, chunk(value, i), 16 * i);
+            return this;
+        }
         boolean inverted = ones > zeros;
         long fill = inverted ? 0xffff : 0;
         boolean first = true;
         for (int i = 0; i < 4; i++) {
-            long c = (value >>> (16 * i)) & 0xffff;
+            long c = chunk(value, i);
             if (c == fill) continue;
             if (first) {
                 if (inverted) movn(d, ~c & 0xffff, 16 * i);
@@ -90,22 +96,50 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
-    /** orr with a bitmask immediate followed by one movk, when that takes two instructions. */
-    private boolean movViaOrr(XOrZr d, long value) {
+    private static long chunk(long v, int i) {
+        return (v >>> (16 * i)) & 0xffff;
+    }
+
+    private static int differingChunks(long a, long b) {
+        int n = 0;
+        for (int i = 0; i < 4; i++) if (chunk(a, i) != chunk(b, i)) n++;
+        return n;
+    }
+
+    /**
+     * The bitmask immediate that agrees with {@code value} on the most 16-bit chunks (0 if none is useful):
+     * candidates are the value's chunks and halves replicated, and the value with one or two chunks replaced by
+     * zeros, ones or a neighbour. An orr of it followed by a movk per differing chunk is then the sequence.
+     */
+    private static long bestOrrBase(long value) {
+        java.util.List<Long> candidates = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            long chunk = (value >>> (16 * i)) & 0xffff;
-            // try replacing chunk i with each neighbour-derived filler so the rest is a bitmask immediate
-            for (long fillChunk : new long[] {0, 0xffff, (value >>> (16 * ((i + 1) & 3))) & 0xffff,
-                    (value >>> (16 * ((i + 3) & 3))) & 0xffff}) {
-                long base = value & ~(0xffffL << (16 * i)) | fillChunk << (16 * i);
-                if (Enc.bitmask64(base) >= 0) {
-                    super.mov(d, base);
-                    if (chunk != fillChunk) movk(d, chunk, 16 * i);
-                    return true;
-                }
+            long c = chunk(value, i);
+            candidates.add(c | c << 16 | c << 32 | c << 48);
+        }
+        long lo = value & 0xffff_ffffL, hi = value >>> 32;
+        candidates.add(lo | lo << 32);
+        candidates.add(hi | hi << 32);
+        long[] fills = {0, 0xffff};
+        for (int i = 0; i < 4; i++) {
+            for (long f : new long[] {0, 0xffff, chunk(value, (i + 1) & 3), chunk(value, (i + 3) & 3)})
+                candidates.add(value & ~(0xffffL << (16 * i)) | f << (16 * i));
+            for (int j = i + 1; j < 4; j++)
+                for (long fi : fills)
+                    for (long fj : fills)
+                        candidates.add(value & ~(0xffffL << (16 * i)) & ~(0xffffL << (16 * j)) | fi << (16 * i) | fj << (16 * j));
+        }
+        long best = 0;
+        int bestDiff = 4;
+        for (long c : candidates) {
+            if (Enc.bitmask64(c) < 0) continue;
+            int diff = differingChunks(c, value);
+            if (diff < bestDiff) {
+                best = c;
+                bestDiff = diff;
             }
         }
-        return false;
+        return bestDiff < 3 ? best : 0;
     }
 
     /** {@code mov Wd, #value} for any 32-bit value (one or two instructions). */

@@ -87,6 +87,50 @@ class MacroAssemblerRunTest {
         }
     }
 
+    /**
+     * LLVM's own expansion of a 64-bit constant (what clang -O2 emits for {@code return 0x...;}) against ours,
+     * value by value: ours is never longer.
+     */
+    @Test
+    void movIsNeverLongerThanClangsExpansion(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        boolean clang = org.capazos.harness.Provisioner.ensure("clang-14", "clang-14");
+        if (!clang) System.err.println("MOV-VS-CLANG TEST SKIPPED: no clang-14 on PATH; install clang-14");
+        org.junit.jupiter.api.Assumptions.assumeTrue(clang);
+        Random r = new Random(7);
+        long[] values = new long[4000];
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (i % 4) {
+                case 0 -> r.nextLong();
+                case 1 -> r.nextLong() & 0xffff_0000_ffffL;
+                case 2 -> ~(r.nextLong() & 0xffffL) << (16 * r.nextInt(4));
+                default -> (r.nextLong() & 0x0f0f_0f0f_0f0f_0f0fL) | 0x1000_0000_0000L;
+            };
+            c.append(String.format("unsigned long f%d(void) { return 0x%xUL; }%n", i, values[i]));
+        }
+        java.nio.file.Path src = java.nio.file.Files.writeString(dir.resolve("consts.c"), c);
+        java.nio.file.Path obj = dir.resolve("consts.o");
+        Process p = new ProcessBuilder("clang-14", "--target=aarch64-none-elf", "-O2", "-ffreestanding", "-c",
+                src.toString(), "-o", obj.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        Module clangModule = org.capazos.imagegen.elf.ElfObjectReader.read(obj);
+        int longer = 0, shorter = 0, same = 0;
+        for (int i = 0; i < values.length; i++) {
+            long clangInstructions = clangModule.symbol("f" + i).size() / 4 - 1;   // minus the ret
+            ModuleBuilder mb = new ModuleBuilder("m");
+            MacroAssembler a = new MacroAssembler(mb);
+            a.mov(x0, values[i]);
+            int ours = a.position() / 4;
+            assertTrue(ours <= clangInstructions, String.format("0x%x: %d instructions, clang %d", values[i], ours,
+                    clangInstructions));
+            if (ours < clangInstructions) shorter++;
+            else same++;
+        }
+        System.out.printf("mov vs clang -O2: %d values, same length %d, shorter %d, longer %d%n", values.length, same,
+                shorter, longer);
+    }
+
     @Test
     void framesCallsAndNestedLoopsComputeTheRightResults() {
         // fib(n) recursive, with a frame; sum_{i<n} sum_{j<=i} (i*j) with nested loops, break and continue
