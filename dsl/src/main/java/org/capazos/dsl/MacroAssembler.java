@@ -744,7 +744,7 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
-    /** for (counter = 0; counter < limit; counter++) body, with limit a register. */
+    /** {@code for (counter = 0; counter < limit; counter++) body}, with {@code limit} a register. */
     public MacroAssembler forRange(XReg counter, XOrZr limit, Runnable body) {
         mov(counter, 0L);
         whileLoop(() -> {

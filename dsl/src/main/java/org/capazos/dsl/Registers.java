@@ -83,10 +83,10 @@ public final class Registers {
     /** The link register. */
     public static final XReg lr = x30;
 
-    /** The 64-bit register x<n> (0..30). */
+    /** The 64-bit register {@code x<n>} (0..30). */
     public static XReg x(int n) { return X[n]; }
 
-    /** The 32-bit register w<n> (0..30). */
+    /** The 32-bit register {@code w<n>} (0..30). */
     public static WReg w(int n) { return W[n]; }
 
     private static final Map<String, Register> BY_NAME = new HashMap<>();

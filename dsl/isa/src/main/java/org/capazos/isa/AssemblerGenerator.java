@@ -279,11 +279,16 @@ public final class AssemblerGenerator {
                     k += n;
                 }
             }
-            d.add("@param $L $L\n", params.get(i), String.join("; or ", rules).replace("}", "&#125;"));
+            d.add("@param $L $L\n", params.get(i), html(String.join("; or ", rules)).replace("}", "&#125;"));
         }
         d.add("@return this assembler\n");
         d.add("@throws $T if an operand cannot be encoded\n", ClassName.get(PKG, "EncodingException"));
         return d.build();
+    }
+
+    /** Text for Javadoc: the rules quote GNU syntax such as {@code <sysreg>}. */
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The GNU assembler syntax of a row, for documentation. */
