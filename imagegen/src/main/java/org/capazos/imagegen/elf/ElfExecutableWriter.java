@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a {@link LinkedImage} as an ELF64 executable (ET_EXEC, EM_AARCH64): one PT_LOAD per segment with
- * {@code p_vaddr} = VMA and {@code p_paddr} = LMA, a section header per output section ({@code .bss} and
- * NOLOAD sections as SHT_NOBITS), and {@code .symtab}/{@code .strtab}/{@code .shstrtab} with the image's
- * symbols (types and sizes kept; locals first). File offsets are congruent to addresses modulo each
- * section's alignment, as loaders require.
+ * Writes a {@link LinkedImage} as an ELF64 executable (ET_EXEC, EM_AARCH64) laid out as GNU ld lays out a
+ * demand-paged executable: one program header per {@link Segment} of the image (its PHDRS, or GNU ld's
+ * mapping); each PT_LOAD at a file offset congruent to its address modulo its alignment (64 KiB or more),
+ * its sections at their load-address offsets within it (gaps and NOBITS sections in between read as zeros),
+ * the ELF and program headers inside the first PT_LOAD when it holds them; sections in no segment after the
+ * segments. A section header per output section ({@code .bss} and NOLOAD sections as SHT_NOBITS), and
+ * {@code .symtab}/{@code .strtab}/{@code .shstrtab} with the image's symbols (types and sizes kept; locals
+ * first).
  */
 public final class ElfExecutableWriter {
     private ElfExecutableWriter() { }
@@ -32,19 +35,47 @@ public final class ElfExecutableWriter {
         int phdrs = out.size();
         out.padTo(phdrs + (long) segments.size() * Elf.PHDR_SIZE);
 
+        Map<String, OutputSection> byName = new HashMap<>();
+        for (OutputSection s : sections) byName.put(s.name(), s);
+        Map<String, Long> offsets = new HashMap<>();
+        long[] segmentOffsets = new long[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
+            Segment g = segments.get(i);
+            if (!g.isLoad()) continue;
+            long start = g.holdsHeaders() ? (g.fileHeader() ? 0 : Elf.EHDR_SIZE)
+                    : congruent(out.size(), g.vaddr(), Math.max(1, g.align()));
+            segmentOffsets[i] = start;
+            for (String name : g.sections()) {
+                OutputSection s = byName.get(name);
+                if (s == null || offsets.containsKey(name)) continue;
+                long off = start + (s.lma() - g.paddr());
+                offsets.put(name, off);
+                if (s.nobits()) continue;
+                if (off < out.size())
+                    throw new IllegalStateException("section " + name + " overlaps the file bytes before it");
+                out.padTo(off);
+                out.bytes(s.bytes());
+            }
+            out.padTo(start + g.fileSize());
+        }
+        for (OutputSection s : sections) {
+            if (offsets.containsKey(s.name())) continue;
+            if (s.nobits()) {
+                offsets.put(s.name(), (long) out.size());
+                continue;
+            }
+            out.padTo(congruent(out.size(), s.vma(), Math.max(1, s.alignment())));
+            offsets.put(s.name(), (long) out.size());
+            out.bytes(s.bytes());
+        }
+
         SectionHeaders headers = new SectionHeaders();
         Map<String, Integer> index = new HashMap<>();
-        Map<String, Long> offsets = new HashMap<>();
         for (OutputSection s : sections) {
-            long align = Math.max(1, s.alignment());
-            out.padTo(congruent(out.size(), s.vma(), align));
-            long offset = out.size();
-            if (!s.nobits()) out.bytes(s.bytes());
-            offsets.put(s.name(), offset);
             long flags = Elf.SHF_ALLOC | ((s.flags() & ModuleSection.WRITE) != 0 ? Elf.SHF_WRITE : 0)
                     | ((s.flags() & ModuleSection.EXEC) != 0 ? Elf.SHF_EXECINSTR : 0);
             index.put(s.name(), headers.add(s.name(), s.nobits() ? Elf.SHT_NOBITS : Elf.SHT_PROGBITS, flags, s.vma(),
-                    offset, s.size(), 0, 0, align, 0));
+                    offsets.get(s.name()), s.size(), 0, 0, Math.max(1, s.alignment()), 0));
         }
         writeSymbols(out, headers, image.symbols(), index);
 
@@ -57,12 +88,16 @@ public final class ElfExecutableWriter {
         out.putU64(40, shoff);
 
         ByteSink ph = new ByteSink();
-        for (Segment g : segments) {
+        for (int i = 0; i < segments.size(); i++) {
+            Segment g = segments.get(i);
             int pf = (g.flags() & Segment.R) != 0 ? Elf.PF_R : 0;
             pf |= (g.flags() & Segment.W) != 0 ? Elf.PF_W : 0;
             pf |= (g.flags() & Segment.X) != 0 ? Elf.PF_X : 0;
-            ph.u32(Elf.PT_LOAD).u32(pf).u64(offsets.get(g.section())).u64(g.vaddr()).u64(g.paddr()).u64(g.fileSize())
-                    .u64(g.memSize()).u64(Math.max(1, g.align()));
+            pf |= g.flags() & ~(Segment.R | Segment.W | Segment.X);
+            long offset = g.isLoad() ? segmentOffsets[i] : g.type() == Segment.PT_PHDR ? Elf.EHDR_SIZE
+                    : g.sections().isEmpty() ? 0 : offsets.get(g.sections().get(0));
+            ph.u32(g.type()).u32(pf).u64(offset).u64(g.vaddr()).u64(g.paddr()).u64(g.fileSize()).u64(g.memSize())
+                    .u64(g.align());
         }
         byte[] bytes = out.toArray();
         System.arraycopy(ph.toArray(), 0, bytes, phdrs, ph.size());

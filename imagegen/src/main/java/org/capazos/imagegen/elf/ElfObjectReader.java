@@ -4,6 +4,7 @@ import org.capazos.dsl.module.Module;
 import org.capazos.dsl.module.ModuleSection;
 import org.capazos.dsl.module.ModuleSymbol;
 import org.capazos.dsl.module.Relocation;
+import org.capazos.imagegen.link.Linker;
 import org.capazos.isa.RelocKind;
 
 import java.io.IOException;
@@ -24,8 +25,9 @@ import java.util.TreeMap;
  * {@link RelocKind} types. Relocations against local symbols become section-relative (symbol = section name,
  * addend += value). Instruction offsets of executable sections come from the {@code $x}/{@code $d} mapping
  * symbols (all words if there are none). Left out: non-allocatable sections (debug info, notes of the
- * toolchain) and their relocations, file and mapping symbols. Errors (unsupported relocation type, TLS, COMMON
- * symbols, section groups, REL relocations) name the object, the section and the offset.
+ * toolchain) and their relocations, file and mapping symbols. Common symbols ({@code SHN_COMMON}) are kept in
+ * the pseudo-section {@link Linker#COMMON} (value = alignment), for the linker to allocate. Errors (unsupported
+ * relocation type, TLS, section groups, REL relocations) name the object, the section and the offset.
  */
 public final class ElfObjectReader {
     private final ElfFile elf;
@@ -82,11 +84,11 @@ public final class ElfObjectReader {
                 continue;
             }
             if (s.type() == Elf.STT_TLS) throw symbolError(s, "thread-local symbols are not supported");
-            if (s.shndx() == Elf.SHN_COMMON) throw symbolError(s, "common symbols are not supported (compile with -fno-common)");
             if (s.shndx() == Elf.SHN_XINDEX) throw symbolError(s, "extended section indexes are not supported");
             String section;
             if (s.shndx() == Elf.SHN_UNDEF) section = null;
             else if (s.shndx() == Elf.SHN_ABS) section = ModuleSymbol.ABSOLUTE;
+            else if (s.shndx() == Elf.SHN_COMMON) section = Linker.COMMON; // value = alignment, size = size
             else if (kept.containsKey(s.shndx())) section = kept.get(s.shndx());
             else continue; // in a section that is not linked (debug info...)
             ModuleSymbol.Binding b = switch (s.bind()) {

@@ -1,7 +1,6 @@
 package org.capazos.imagegen.link;
 
 import org.capazos.dsl.module.Module;
-import org.capazos.dsl.module.ModuleSection;
 import org.capazos.dsl.module.ModuleSymbol;
 import org.capazos.imagegen.LinkException;
 import org.capazos.imagegen.script.LinkScript;
@@ -38,20 +37,25 @@ final class ImageAssembler {
 
     LinkedImage assemble(List<Layout.Placed> placed) {
         List<OutputSection> sections = new ArrayList<>();
-        List<Segment> segments = new ArrayList<>();
+        List<Layout.Placed> kept = new ArrayList<>();
         List<ListingRecord> listing = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        Set<String> kept = new HashSet<>();
+        Set<String> keptNames = new HashSet<>();
         for (Layout.Placed p : placed) {
-            if (p.size == 0 && p.inputs.isEmpty()) continue;
+            if (p.ignored || (p.size == 0 && p.inputs.isEmpty())) continue;
             if (p.size > Integer.MAX_VALUE - 8)
                 throw new LinkException(String.format("output section %s is too large (0x%x bytes)", p.name(), p.size));
-            byte[] buf = new byte[p.nobits ? 0 : (int) p.size];
+            byte[] buf = new byte[p.nobits() ? 0 : (int) p.size];
+            if (!p.nobits()) {
+                for (Layout.Gap g : p.gaps) fill(buf, (int) g.offset(), (int) g.size(), g.fill());
+                for (Layout.DataItem d : p.data)
+                    for (int i = 0; i < d.size(); i++) buf[(int) d.offset() + i] = (byte) (d.value() >>> (8 * i));
+            }
             relocator.apply(p, buf, errors);
             List<OutputSection.InputPiece> pieces = new ArrayList<>();
             for (InputSection in : p.inputs) {
                 pieces.add(new OutputSection.InputPiece(in.module.name(), in.name(), in.vma, in.section.size()));
-                if (p.nobits) continue;
+                if (p.nobits()) continue;
                 for (int off : in.section.instructions()) {
                     long at = in.vma - p.vma + off;
                     if (off < 0 || off + 4 > in.section.size()) continue;
@@ -60,18 +64,15 @@ final class ImageAssembler {
                     listing.add(new ListingRecord(in.vma + off, word, in.module.name(), in.name(), off));
                 }
             }
-            sections.add(new OutputSection(p.name(), p.vma, p.lma, p.size, p.align, p.flags, p.nobits, buf, pieces,
+            sections.add(new OutputSection(p.name(), p.vma, p.lma, p.size, p.align, p.flags(), p.nobits(), buf, pieces,
                     p.orphan));
-            kept.add(p.name());
-            if (p.size > 0) {
-                int flags = Segment.R | ((p.flags & ModuleSection.WRITE) != 0 ? Segment.W : 0)
-                        | ((p.flags & ModuleSection.EXEC) != 0 ? Segment.X : 0);
-                segments.add(new Segment(p.name(), p.vma, p.lma, p.nobits ? 0 : p.size, p.size, flags, p.align));
-            }
+            keptNames.add(p.name());
+            kept.add(p);
         }
         if (!errors.isEmpty()) throw new LinkException(String.join("\n", errors));
+        List<Segment> segments = Segments.of(script, layout, kept);
         listing.sort(Comparator.comparingLong(ListingRecord::address));
-        List<LinkedSymbol> syms = symbols(kept);
+        List<LinkedSymbol> syms = symbols(keptNames);
         String entrySymbol = script.entry();
         long entry;
         if (entrySymbol != null) {
@@ -80,11 +81,19 @@ final class ImageAssembler {
                     + "' is not defined");
             entry = v;
         } else {
-            Long v = layout.globalValue("_start", null);
-            entrySymbol = v == null ? null : "_start";
-            entry = v == null ? 0 : v;
+            // GNU ld with a script and no ENTRY: the symbol "start", else the start of .text, else 0
+            Long v = layout.globalValue("start", null);
+            entrySymbol = v == null ? null : "start";
+            entry = v != null ? v : placed.stream().filter(p -> p.name().equals(".text")).mapToLong(p -> p.vma)
+                    .findFirst().orElse(0);
         }
         return new LinkedImage(name, sections, segments, entry, entrySymbol, syms, listing);
+    }
+
+    /** Fills {@code size} bytes at {@code offset} with {@code pattern} repeated from its first byte (or zeros). */
+    private static void fill(byte[] buf, int offset, int size, byte[] pattern) {
+        if (pattern == null || pattern.length == 0) return;
+        for (int i = 0; i < size; i++) buf[offset + i] = pattern[i % pattern.length];
     }
 
     private List<LinkedSymbol> symbols(Set<String> kept) {

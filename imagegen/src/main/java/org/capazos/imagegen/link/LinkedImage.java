@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param name        the image's name (e.g. {@code kernel}), used in messages and outputs
  * @param sections    the output sections in script order (empty sections without inputs are left out)
- * @param segments    one PT_LOAD per output section that occupies memory, in the same order
+ * @param segments    the program headers: the script's PHDRS, or GNU ld's mapping (see {@link Segment})
  * @param entry       the entry address
  * @param entrySymbol the entry symbol's name, or null when there is none
  * @param symbols     module symbols (locals first per module, then globals), then script symbols and defsyms

@@ -53,7 +53,7 @@ final class Relocator {
     void apply(Layout.Placed p, byte[] buf, List<String> errors) {
         for (InputSection in : p.inputs) {
             int base = (int) (in.vma - p.vma);
-            if (!in.section.nobits() && !p.nobits)
+            if (!in.section.nobits() && !p.nobits())
                 System.arraycopy(in.section.bytes(), 0, buf, base, in.section.bytes().length);
             for (Relocation r : in.section.relocations()) {
                 long s;
@@ -64,7 +64,7 @@ final class Relocator {
                     continue;
                 }
                 int width = r.kind().isInstruction() ? 4 : r.kind().dataBits / 8;
-                if (in.section.nobits() || p.nobits) {
+                if (in.section.nobits() || p.nobits()) {
                     errors.add(site(in, r) + ": " + r.kind() + " relocation in section " + in.name()
                             + ", which has no bytes (nobits)");
                     continue;

@@ -62,7 +62,7 @@ public final class Lexer {
         char c = text.charAt(pos);
         if (c == '"') return string(at);
         if (mode == Mode.PATTERN && isPatternChar(c)) return pattern(at);
-        if (Character.isDigit(c)) return number(at);
+        if (Character.isDigit(c) || (c == '$' && mode == Mode.EXPRESSION && isDollarNumber())) return number(at);
         if (isNameStart(c)) return name(at);
         for (String op : OPERATORS) {
             if (text.startsWith(op, pos)) {
@@ -136,26 +136,64 @@ public final class Lexer {
         return new Token(Token.Kind.NAME, text.substring(start, pos), 0, at);
     }
 
+    /**
+     * A number as GNU ld reads one: {@code 0x}/{@code 0X} or {@code $} and hex digits, or digits with an optional
+     * base suffix ({@code h}/{@code x} hex, {@code o} octal, {@code b} binary, {@code d} decimal; without one a
+     * leading 0 means octal), then an optional {@code K} (x 1024) or {@code M} (x 1024 x 1024) suffix in either
+     * case. Digits the base does not have are an error (GNU ld silently stops at them).
+     */
     private Token number(SourceLocation at) {
         int start = pos;
+        if (text.charAt(pos) == '$') pos++;
         while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) pos++;
         String word = text.substring(start, pos);
         String digits = word;
         long scale = 1;
-        char last = Character.toUpperCase(word.charAt(word.length() - 1));
-        boolean hex = word.length() > 2 && (word.startsWith("0x") || word.startsWith("0X"));
-        if (last == 'K' || last == 'M') {
-            scale = last == 'K' ? 1024 : 1024 * 1024;
-            digits = word.substring(0, word.length() - 1);
+        int radix;
+        if (word.startsWith("$")) {
+            digits = word.substring(1);
+            radix = 16;
+        } else {
+            char last = Character.toUpperCase(word.charAt(word.length() - 1));
+            boolean hexPrefix = word.length() > 2 && (word.startsWith("0x") || word.startsWith("0X"));
+            if ((last == 'K' || last == 'M') && word.length() > 1) {
+                scale = last == 'K' ? 1024 : 1024 * 1024;
+                digits = word.substring(0, word.length() - 1);
+            }
+            if (hexPrefix) {
+                radix = 16;
+                digits = digits.substring(2);
+            } else {
+                char suffix = Character.toUpperCase(digits.charAt(digits.length() - 1));
+                radix = switch (suffix) {
+                    case 'H', 'X' -> 16;
+                    case 'O' -> 8;
+                    case 'B' -> 2;
+                    case 'D' -> 10;
+                    default -> 0;
+                };
+                if (radix != 0) digits = digits.substring(0, digits.length() - 1);
+                else radix = digits.length() > 1 && digits.startsWith("0") ? 8 : 10;
+            }
         }
         long v;
         try {
-            if (hex) v = Long.parseUnsignedLong(digits.substring(2), 16);
-            else if (digits.length() > 1 && digits.startsWith("0")) v = Long.parseUnsignedLong(digits.substring(1), 8);
-            else v = Long.parseUnsignedLong(digits, 10);
+            if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) throw new NumberFormatException();
+            v = Long.parseUnsignedLong(digits, radix);
         } catch (NumberFormatException e) {
             throw LinkException.at(at, "malformed number '" + word + "'");
         }
         return new Token(Token.Kind.NUMBER, word, v * scale, at);
+    }
+
+    /** True if the text at the current position is {@code $} followed by hex digits only (a GNU ld number). */
+    private boolean isDollarNumber() {
+        int i = pos + 1;
+        if (i >= text.length() || Character.digit(text.charAt(i), 16) < 0) return false;
+        while (i < text.length() && isNameChar(text.charAt(i))) {
+            if (Character.digit(text.charAt(i), 16) < 0) return false;
+            i++;
+        }
+        return true;
     }
 }

@@ -1,12 +1,11 @@
 /**
- * Link scripts: {@link org.capazos.imagegen.script.Lexer}, {@link org.capazos.imagegen.script.Parser} (the
- * CapazOS subset of the GNU ld language; see the parser's Javadoc for the list) and
- * {@link org.capazos.imagegen.script.Evaluator}.
+ * Link scripts: {@link org.capazos.imagegen.script.Lexer}, {@link org.capazos.imagegen.script.Parser} (the GNU ld
+ * script language: {@code MEMORY}, {@code PHDRS}, {@code SECTIONS}, {@code INCLUDE}, sorting, fills, data
+ * commands...) and {@link org.capazos.imagegen.script.Evaluator}, which evaluates expressions with GNU ld's
+ * rules, including the section each value is relative to ({@link org.capazos.imagegen.script.Value}).
  *
- * <p>Differences from GNU ld worth knowing: {@code .} is always an absolute address (inside an output section
- * too, as in ld.lld: write {@code . = ADDR(sec) + n} or {@code . += n}); there is no {@code INCLUDE},
- * {@code PHDRS}, {@code OVERLAY}, {@code SORT}, {@code EXCLUDE_FILE}, data commands ({@code BYTE}...),
- * {@code FILL} or {@code =fill}: each is an error naming it. {@code MEMORY} regions with {@code >region} and
- * {@code AT>region} are supported; region attributes are read but not used.
+ * <p>The meaning of every construct follows GNU ld; where GNU ld and ld.lld differ, GNU ld. The full list of
+ * what is supported, and every difference, is in {@code docs/linker-scripts.md}. Anything else is an error
+ * naming the construct at {@code file:line:column}.
  */
 package org.capazos.imagegen.script;

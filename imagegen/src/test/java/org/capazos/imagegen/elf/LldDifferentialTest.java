@@ -42,8 +42,14 @@ class LldDifferentialTest {
 
     @BeforeAll
     static void tools() {
-        assumeTrue(ExternalTools.llvmMc().isPresent() && ExternalTools.lld().isPresent(),
-                "llvm-mc and ld.lld are needed for the differential test");
+        Differential.requireLlvm();
+    }
+
+    /** Also links with GNU ld (when installed) and compares everything, program headers included. */
+    void alsoGnu(LinkedImage ours, Path script, List<Path> objects, String... extra) throws IOException {
+        if (!Differential.haveGnu()) return;
+        Path out = Differential.link(Differential.Ref.GNU, dir, script, objects, "gnu.elf", extra);
+        Differential.compare(ours, Files.readAllBytes(out), Differential.Check.FULL, Differential.Ref.GNU);
     }
 
     static final String START = """
@@ -197,6 +203,8 @@ class LldDifferentialTest {
         LinkedImage ours = new Linker(Parser.parse(script)).link("ours",
                 List.of(ElfObjectReader.read(a), ElfObjectReader.read(b), dsl));
         compare(ours, ElfFile.parse("lld.elf", Files.readAllBytes(lldOut)));
+        Differential.compare(ours, Files.readAllBytes(lldOut), Differential.Check.LOAD_IMAGE, Differential.Ref.LLD);
+        alsoGnu(ours, script, List.of(a, b, c));
         assertEquals(List.of(".text", ".rodata", ".data", ".bss"), ours.sections().stream().map(OutputSection::name).toList());
         assertEquals(0x42, ours.symbolValue("used_provide"));
         assertTrue(ours.symbol("unused_provide").isEmpty(), "an unreferenced PROVIDE defines nothing");
@@ -255,6 +263,46 @@ class LldDifferentialTest {
         Path lldOut = ExternalTools.lldLink(dir, script, List.of(a), "boot-lld.elf", extra.toArray(String[]::new));
         LinkedImage ours = new Linker(Parser.parse(script)).defsyms(defs).link("boot", List.of(ElfObjectReader.read(a)));
         compare(ours, ElfFile.parse("boot-lld.elf", Files.readAllBytes(lldOut)));
+        Differential.compare(ours, Files.readAllBytes(lldOut), Differential.Check.LOAD_IMAGE, Differential.Ref.LLD);
+        alsoGnu(ours, script, List.of(a), extra.toArray(String[]::new));
+    }
+
+    @Test
+    void theKernelScriptLinksTheSame() throws IOException {
+        Path script = Path.of(System.getProperty("capaz.root", "..")).resolve("linkscripts/kernel.ld");
+        assumeTrue(Files.exists(script), "linkscripts/kernel.ld");
+        Path a = ExternalTools.assemble(dir, "kcrt0.o", """
+                .section .text.entry, "ax"
+                .globl _kcrt0
+                _kcrt0:
+                    adrp x0, __bss_start
+                    add x0, x0, :lo12:__bss_start
+                    ldr x1, =__bss_end
+                    ldr x2, =__kernel_phys_end
+                    bl kmain
+                    b .
+                .ltorg
+                .text
+                .globl kmain
+                kmain:
+                    adrp x0, banner
+                    ret
+                .section .rodata, "a"
+                banner: .asciz "kernel"
+                .data
+                .p2align 3
+                .quad kmain
+                .bss
+                .p2align 4
+                .zero 8192
+                """);
+        Path local = dir.resolve("kernel.ld");
+        Files.copy(script, local);
+        Path lldOut = ExternalTools.lldLink(dir, local, List.of(a), "kernel-lld.elf");
+        LinkedImage ours = new Linker(Parser.parse(local)).link("kernel", List.of(ElfObjectReader.read(a)));
+        compare(ours, ElfFile.parse("kernel-lld.elf", Files.readAllBytes(lldOut)));
+        Differential.compare(ours, Files.readAllBytes(lldOut), Differential.Check.LOAD_IMAGE, Differential.Ref.LLD);
+        alsoGnu(ours, local, List.of(a));
     }
 
     @Test
@@ -279,12 +327,12 @@ class LldDifferentialTest {
                     .rodata : { *(.rodata) } > ROM
                     __data_load = LOADADDR(.data);
                     .data : ALIGN(32) { __data_start = .; *(.data*) . += 0x10; __data_end = .; } > RAM AT> ROM
-                    .bss (NOLOAD) : { __bss_start = ABSOLUTE(.); *(.bss) . = . + 0x100; __bss_end = .; } > RAM
+                    .bss (NOLOAD) : { __bss_start = ABSOLUTE(.); *(.bss) . = . + 0x100; __bss_end = .; } > RAM AT> RAM
                     __end = (. + 0xfff) & ~0xfff;
                     used_provide = DEFINED(kmain) ? SIZEOF(.text) + SIZEOF(.rodata) : 0;
                     __room = ORIGIN(RAM) + LENGTH(RAM) - __end;
                     checks = (1 << 4 | 3) + (0x100 >> 4) % 5 * 2 - (__end > 0x40080000) + !(1 == 2) + (3 != 3)
-                        + (2 <= 2) + (1 >= 2) + (1 < 2 && 2 > 1 || 0) + -1 / 2;
+                        + (2 <= 2) + (1 >= 2) + (1 < 2 && 2 > 1 || 0) + 7 / 2;
                     ASSERT(__end <= ORIGIN(RAM) + LENGTH(RAM), "RAM overflow")
                 }
                 """;
@@ -294,6 +342,8 @@ class LldDifferentialTest {
         LinkedImage ours = new Linker(Parser.parse(ld)).link("ours",
                 List.of(ElfObjectReader.read(a), ElfObjectReader.read(b), dsl));
         compare(ours, ElfFile.parse("lld-mem.elf", Files.readAllBytes(lldOut)));
+        Differential.compare(ours, Files.readAllBytes(lldOut), Differential.Check.LOAD_IMAGE, Differential.Ref.LLD);
+        alsoGnu(ours, ld, List.of(a, b, c));
         OutputSection data = ours.section(".data").orElseThrow();
         assertEquals(0x40080000L, data.vma());
         assertEquals(ours.section(".rodata").orElseThrow().lmaEnd() + 31 & -32L, data.lma());
