@@ -40,7 +40,7 @@ class GdbTest {
                     "-ex", "set confirm off",
                     "-ex", "file " + bootElf,
                     "-ex", "add-symbol-file " + kernelElf,
-                    "-ex", "target remote localhost:" + port,
+                    "-ex", "target remote 127.0.0.1:" + port,
                     "-ex", "break kmain",
                     "-ex", "continue",
                     "-ex", "info symbol $pc",

@@ -53,7 +53,7 @@ class DeviceTreeBootTest {
                 .loader(file, BLOB_PA + misalign).gdbPort(port).haltAtStart(true)
                 .timeout(Duration.ofSeconds(90)).boot(qemu)) {
             Process gdb = new ProcessBuilder(List.of("gdb-multiarch", "-nx", "-batch",
-                    "-ex", "target remote localhost:" + port,
+                    "-ex", "target remote 127.0.0.1:" + port,
                     "-ex", String.format("break *0x%x", entry),
                     "-ex", "continue",
                     "-ex", String.format("set $x0 = 0x%x", BLOB_PA + misalign),
@@ -62,7 +62,7 @@ class DeviceTreeBootTest {
                     .redirectErrorStream(true).start();
             assertTrue(gdb.waitFor(60, TimeUnit.SECONDS), "gdb did not finish");
             String gdbOut = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(gdbOut.contains("Breakpoint 1"), gdbOut);
+            assertTrue(gdbOut.contains("Breakpoint 1, "), "the breakpoint at the entry was hit:\n" + gdbOut);
             vm.awaitLine(until, BOOT);
             Thread.sleep(200); // anything printed after the expected line (it must not be an exception)
             return vm.log();
