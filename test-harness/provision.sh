@@ -19,6 +19,7 @@ if [ "$skip_tests" != true ]; then
   need dtc device-tree-compiler                     # device-tree test blobs
   need gdb-multiarch gdb-multiarch                  # gdb against QEMU's stub
   need clang-14 clang-14                            # C objects linked with DSL code
+  need aarch64-linux-gnu-ld binutils-aarch64-linux-gnu  # GNU as and ld, to compare with
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 mapfile -t want < <(printf '%s\n' "${want[@]}" | sort -u)
