@@ -231,7 +231,10 @@ public abstract class AssemblerCore {
         s.alignTo(n);
         int pad = (int) ((n - (s.size % n)) % n);
         if (s.kind == Section.Kind.CODE && (s.size & 3) == 0) {
-            for (int i = 0; i < pad / 4; i++) s.putInt(NOP);
+            for (int i = 0; i < pad / 4; i++) {
+                s.markInstruction(s.size);             // padding that can be executed is listed as the nops it is
+                s.putInt(NOP);
+            }
         } else {
             fill(pad, 0);
         }

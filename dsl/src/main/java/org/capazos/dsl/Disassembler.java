@@ -24,8 +24,20 @@ public final class Disassembler {
     }
 
     public Disassembler(IsaTable table) {
-        for (Form f : table.forms()) if (f.alias()) order.add(f);
-        for (Form f : table.forms()) if (!f.alias()) order.add(f);
+        for (Form f : table.forms()) if (f.alias() && !convenience(f)) order.add(f);
+        for (Form f : table.forms()) if (!f.alias() && !convenience(f)) order.add(f);
+        for (Form f : table.forms()) if (convenience(f)) order.add(f);
+    }
+
+    /**
+     * Spellings the assembler accepts but LLVM (and GNU) do not print: {@code ldr}/{@code str} with an unscaled
+     * offset (printed as {@code ldur}/{@code stur}) and {@code rev64} (printed as {@code rev}).
+     */
+    private static boolean convenience(Form f) {
+        String m = f.mnemonic();
+        if (m.equals("rev64")) return true;
+        boolean plainLoadStore = (m.startsWith("ldr") || m.startsWith("str")) && !m.startsWith("ldur") && !m.startsWith("stur");
+        return plainLoadStore && f.operands().stream().anyMatch(o -> o.kind().name().equals("MemS9"));
     }
 
     /** The instruction at {@code pc} as text; {@code symbols} names addresses (or returns null). */
