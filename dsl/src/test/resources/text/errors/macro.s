@@ -1,0 +1,4 @@
+        .text
+        .macro  broken a, b
+        add     \a, \b, #1
+        nop
