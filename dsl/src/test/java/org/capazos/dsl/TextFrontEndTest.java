@@ -103,5 +103,9 @@ class TextFrontEndTest {
         assertEquals(4, bytes.length);
         int w = (bytes[0] & 0xff) | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 24;
         assertEquals(0x9ac24c20, w); // llvm-mc -mattr=+crc: [0x20,0x4c,0xc2,0x9a]
+        // SIMD forms too, after a statement that needed a label (llvm-mc: stp q6, q7, [sp, #-32]! = ad bf 1f e6)
+        byte[] more = java(a -> a.asm("1: crc32x w0, w1, x2\nb 1b\nstp q6, q7, [sp, #-32]!"));
+        int last = (more[8] & 0xff) | (more[9] & 0xff) << 8 | (more[10] & 0xff) << 16 | (more[11] & 0xff) << 24;
+        assertEquals(0xadbf1fe6, last);
     }
 }

@@ -143,28 +143,36 @@ public final class TextAssembler {
     }
 
     private void keystone(String stmt) {
-        Keystone ks = keystone.get();
-        ks.setSymbolResolver((name, value) -> {
-            Label l = labels.get(name);
-            if (l == null || !l.isBound() || l.section() != a.section()) return false;
-            value.setValue(l.offset());
-            return true;
-        });
         KeystoneEncoded enc;
         try {
-            enc = ks.assemble(stmt, a.position());
-        } catch (RuntimeException e) {
-            throw new EncodingException("not in the instruction table, and Keystone says: " + e.getMessage()
-                    + " ('" + stmt + "')");
-        } finally {
-            ks.unsetSymbolResolver();
+            // An engine that has ever had a symbol resolver rejects some valid forms (stp q6, q7, ...), so the
+            // statement goes first to one that never had one, and only then to one that resolves labels.
+            enc = plainKeystone.get().assemble(stmt, a.position());
+        } catch (RuntimeException plainFailure) {
+            Keystone ks = resolvingKeystone.get();
+            ks.setSymbolResolver((name, value) -> {
+                Label l = labels.get(name);
+                if (l == null || !l.isBound() || l.section() != a.section()) return false;
+                value.setValue(l.offset());
+                return true;
+            });
+            try {
+                enc = ks.assemble(stmt, a.position());
+            } catch (RuntimeException e) {
+                throw new EncodingException("not in the instruction table, and Keystone says: " + e.getMessage()
+                        + " ('" + stmt + "')");
+            } finally {
+                ks.unsetSymbolResolver();
+            }
         }
         byte[] code = enc.getMachineCode();
         for (int i = 0; i + 3 < code.length; i += 4)
             a.word((code[i] & 0xff) | (code[i + 1] & 0xff) << 8 | (code[i + 2] & 0xff) << 16 | (code[i + 3] & 0xff) << 24);
     }
 
-    private static final ThreadLocal<Keystone> keystone =
+    private static final ThreadLocal<Keystone> plainKeystone =
+            ThreadLocal.withInitial(() -> new Keystone(KeystoneArchitecture.Arm64, KeystoneMode.LittleEndian));
+    private static final ThreadLocal<Keystone> resolvingKeystone =
             ThreadLocal.withInitial(() -> new Keystone(KeystoneArchitecture.Arm64, KeystoneMode.LittleEndian));
 
     private static int firstSpace(String s) {
