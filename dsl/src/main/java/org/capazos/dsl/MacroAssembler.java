@@ -387,142 +387,70 @@ public class MacroAssembler extends Assembler {
     }
 
     /**
-     * {@code b.cond label}, reaching any distance: a backward target out of range becomes {@code b.!cond}
-     * over a {@code b}; a forward one gets a veneer if the code grows past its range before it is bound.
+     * A short conditional branch that reaches any distance: a backward target out of its range becomes the
+     * inverted branch over a {@code b}; a forward one is emitted as is and gets a veneer if the code grows past
+     * its range before the label is bound.
      */
-    @Override
-    public Assembler b(Condition c, Label target) {
-        if (backwardHere(target) && !reaches(target, 19) && c != Condition.AL && c != Condition.NV) {
+    private Assembler relaxed(Label target, int fieldBits, RelocKind kind, Runnable shortBranch,
+                              java.util.function.Consumer<Label> invertedBranch) {
+        if (backwardHere(target) && !reaches(target, fieldBits)) {
             Label skip = new Label();
-            super.b(c.invert(), skip);
+            invertedBranch.accept(skip);
             super.b(target);
             bind(skip);
             return this;
         }
         int at = position();
-        super.b(c, target);
-        trackForward(at, target, RelocKind.CONDBR19, 19);
+        shortBranch.run();
+        trackForward(at, target, kind, fieldBits);
         return this;
+    }
+
+    /** {@code b.cond label}, reaching any distance (see {@link #relaxed}). */
+    @Override
+    public Assembler b(Condition c, Label target) {
+        if (c == Condition.AL || c == Condition.NV) return super.b(c, target);   // no inverse to branch over
+        return relaxed(target, 19, RelocKind.CONDBR19, () -> super.b(c, target), skip -> super.b(c.invert(), skip));
     }
 
     @Override
     public Assembler cbz(XOrZr t, Label target) {
-        if (backwardHere(target) && !reaches(target, 19)) {
-            Label skip = new Label();
-            super.cbnz(t, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.cbz(t, target);
-        trackForward(at, target, RelocKind.CONDBR19, 19);
-        return this;
+        return relaxed(target, 19, RelocKind.CONDBR19, () -> super.cbz(t, target), skip -> super.cbnz(t, skip));
     }
 
     @Override
     public Assembler cbnz(XOrZr t, Label target) {
-        if (backwardHere(target) && !reaches(target, 19)) {
-            Label skip = new Label();
-            super.cbz(t, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.cbnz(t, target);
-        trackForward(at, target, RelocKind.CONDBR19, 19);
-        return this;
+        return relaxed(target, 19, RelocKind.CONDBR19, () -> super.cbnz(t, target), skip -> super.cbz(t, skip));
     }
 
     @Override
     public Assembler cbz(WOrZr t, Label target) {
-        if (backwardHere(target) && !reaches(target, 19)) {
-            Label skip = new Label();
-            super.cbnz(t, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.cbz(t, target);
-        trackForward(at, target, RelocKind.CONDBR19, 19);
-        return this;
+        return relaxed(target, 19, RelocKind.CONDBR19, () -> super.cbz(t, target), skip -> super.cbnz(t, skip));
     }
 
     @Override
     public Assembler cbnz(WOrZr t, Label target) {
-        if (backwardHere(target) && !reaches(target, 19)) {
-            Label skip = new Label();
-            super.cbz(t, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.cbnz(t, target);
-        trackForward(at, target, RelocKind.CONDBR19, 19);
-        return this;
+        return relaxed(target, 19, RelocKind.CONDBR19, () -> super.cbnz(t, target), skip -> super.cbz(t, skip));
     }
 
     @Override
     public Assembler tbz(XOrZr t, int bit, Label target) {
-        if (backwardHere(target) && !reaches(target, 14)) {
-            Label skip = new Label();
-            super.tbnz(t, bit, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.tbz(t, bit, target);
-        trackForward(at, target, RelocKind.TSTBR14, 14);
-        return this;
+        return relaxed(target, 14, RelocKind.TSTBR14, () -> super.tbz(t, bit, target), skip -> super.tbnz(t, bit, skip));
     }
 
     @Override
     public Assembler tbnz(XOrZr t, int bit, Label target) {
-        if (backwardHere(target) && !reaches(target, 14)) {
-            Label skip = new Label();
-            super.tbz(t, bit, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.tbnz(t, bit, target);
-        trackForward(at, target, RelocKind.TSTBR14, 14);
-        return this;
+        return relaxed(target, 14, RelocKind.TSTBR14, () -> super.tbnz(t, bit, target), skip -> super.tbz(t, bit, skip));
     }
 
     @Override
     public Assembler tbz(WOrZr t, int bit, Label target) {
-        if (backwardHere(target) && !reaches(target, 14)) {
-            Label skip = new Label();
-            super.tbnz(t, bit, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.tbz(t, bit, target);
-        trackForward(at, target, RelocKind.TSTBR14, 14);
-        return this;
+        return relaxed(target, 14, RelocKind.TSTBR14, () -> super.tbz(t, bit, target), skip -> super.tbnz(t, bit, skip));
     }
 
     @Override
     public Assembler tbnz(WOrZr t, int bit, Label target) {
-        if (backwardHere(target) && !reaches(target, 14)) {
-            Label skip = new Label();
-            super.tbz(t, bit, skip);
-            super.b(target);
-            bind(skip);
-            return this;
-        }
-        int at = position();
-        super.tbnz(t, bit, target);
-        trackForward(at, target, RelocKind.TSTBR14, 14);
-        return this;
+        return relaxed(target, 14, RelocKind.TSTBR14, () -> super.tbnz(t, bit, target), skip -> super.tbz(t, bit, skip));
     }
 
     // ---- initialised structs ------------------------------------------------------------------------------------
