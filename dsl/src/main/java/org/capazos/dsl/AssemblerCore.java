@@ -94,10 +94,6 @@ public abstract class AssemblerCore {
         };
     }
 
-    private String describe(RelocKind kind, int at) {
-        return String.format("%s reference at %s+0x%x", kind, section.name, at);
-    }
-
     /** Binds {@code label} to the current position; forward references to it are fixed up now. */
     public void bind(Label label) {
         if (label.isBound()) throw new EncodingException("label " + label + " is already bound (at "

@@ -43,10 +43,6 @@ public final class ModuleBuilder {
         return s;
     }
 
-    boolean owns(Label l) {
-        return l.name == null || named.get(l.name) == l;
-    }
-
     /** Notes a bound label; two different labels with one name are an error. */
     void register(Label l) {
         if (l.name == null) return;

@@ -14,6 +14,8 @@ import org.capazos.kernel.CapazOS;
 import org.capazos.kernel.Platform;
 import org.capazos.kernel.arch.ExceptionReport;
 import org.capazos.kernel.arch.KernelTables;
+import org.capazos.kernel.arch.Vmm;
+import org.capazos.dsl.paging.Mapping;
 import org.capazos.kernel.boot.BootInfo;
 import org.capazos.kernel.drivers.Pl011;
 import org.capazos.kernel.fdt.Fdt;
@@ -36,6 +38,9 @@ import static org.capazos.dsl.SystemRegister.*;
 public final class Kmain {
     /** An address no table maps (level-0 index 256 of TTBR1 is empty): CAPAZ_FAULT_TEST reads it. */
     public static final long FAULT_TEST_ADDRESS = 0xffff_8000_0000_0000L;
+    /** Where kmain maps a PMM page through tables grown from the PMM (level-0 index 128: no table yet). */
+    public static final long VMM_DEMO_VA = 0xffff_4000_0000_0000L;
+    static final long VMM_DEMO_VALUE = 0x0c0f_fee0_cafe_f00dL;
 
     private Kmain() { }
 
@@ -60,6 +65,7 @@ public final class Kmain {
         KernelTables tables = KernelTables.emit(a);
         Fdt fdt = Fdt.emit(a);
         Pmm pmm = Pmm.emit(a, print);
+        Vmm vmm = Vmm.emit(a, tables, pmm);
         Label platformInfo = new Label("platform_info").global().object().size(PlatformInfo.LAYOUT.size());
         Label halt = new Label("kmain_halt");
         Label panicPmm = new Label();
@@ -142,6 +148,42 @@ public final class Kmain {
             a.cbnz(x23, panicPmm);
             printImplicitReservations(a, print, pmm, info);
             printUsable(a, print, pmm);
+            // Page tables grow from the PMM: map a fresh page where no table exists yet, write through the new
+            // mapping, read back through the direct map.
+            a.call(pmm.freeCount);
+            a.mov(x23, x0);
+            a.sub(sp, sp, 16);
+            a.mov(x0, sp);
+            a.call(pmm.allocPage);
+            a.ldr(x25, mem(sp));                                  // x25: the page's PA
+            a.add(sp, sp, 16);
+            a.mov(x0, VMM_DEMO_VA);
+            a.mov(x1, x25);
+            a.mov(x2, Mapping.KERNEL_RW.attributes());
+            a.call(vmm.mapPage);
+            a.cmp(x0, 0);
+            a.ifThen(Condition.NE, () -> {
+                print.print("PANIC: vmm_map_page failed\n");
+                a.b(halt);
+            });
+            a.mov(x9, VMM_DEMO_VA);
+            a.mov(x10, VMM_DEMO_VALUE);
+            a.str(x10, mem(x9, 8));
+            a.add(x9, x25, offset);
+            a.ldr(x26, mem(x9, 8));
+            a.call(pmm.freeCount);
+            a.sub(x23, x23, x0);                                  // pages the mapping took from the PMM
+            print.printHex("kmain: VMM: page ", x25);
+            a.mov(x27, VMM_DEMO_VA);
+            print.printHex(" mapped at ", x27);
+            print.printDec(", ", x23);
+            print.print(" pages from the PMM (the page and its tables)\n");
+            a.mov(x9, VMM_DEMO_VALUE);
+            a.cmp(x26, x9);
+            a.ifThen(Condition.NE, () -> {
+                print.print("PANIC: VMM: a write through the new mapping did not reach the page\n");
+                a.b(halt);
+            });
             a.call(pmm.freeCount);
             a.mov(x23, x0);
             a.call(pmm.totalCount);
