@@ -154,42 +154,51 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
-    /** {@code add Xd, Xn, #value} for any value, through {@code scratch} when it needs more than 24 bits. */
+    /**
+     * {@code add Xd, Xn, #value} for any value: one add (12 bits, optionally shifted), two (24 bits), or through
+     * {@code scratch} (which must not be {@code n}). A negative value subtracts.
+     */
     public MacroAssembler addImm(XOrSp d, XOrSp n, long value, XReg scratch) {
-        if (value < 0 && value != Long.MIN_VALUE) return subImm(d, n, -value, scratch);
-        if (Enc.addImm(value) >= 0) {
-            add(d, n, value);
-        } else if (value < (1L << 24)) {
-            add(d, n, value & 0xfff000L);
-            add(d, d, value & 0xfff);
-        } else {
-            mov(scratch, value);
-            add(d, n, scratch, Extend.UXTX, 0);
-        }
-        return this;
+        return addOrSub(false, d, n, value, scratch);
     }
 
     public MacroAssembler addImm(XOrSp d, XOrSp n, long value) {
         return addImm(d, n, value, SCRATCH);
     }
 
-    /** {@code sub Xd, Xn, #value} for any value. */
+    /** {@code sub Xd, Xn, #value} for any value (see {@link #addImm}). */
     public MacroAssembler subImm(XOrSp d, XOrSp n, long value, XReg scratch) {
-        if (value < 0 && value != Long.MIN_VALUE) return addImm(d, n, -value, scratch);
-        if (Enc.addImm(value) >= 0) {
-            sub(d, n, value);
-        } else if (value < (1L << 24)) {
-            sub(d, n, value & 0xfff000L);
-            sub(d, d, value & 0xfff);
-        } else {
-            mov(scratch, value);
-            sub(d, n, scratch, Extend.UXTX, 0);
-        }
-        return this;
+        return addOrSub(true, d, n, value, scratch);
     }
 
     public MacroAssembler subImm(XOrSp d, XOrSp n, long value) {
         return subImm(d, n, value, SCRATCH);
+    }
+
+    private MacroAssembler addOrSub(boolean subtract, XOrSp d, XOrSp n, long value, XReg scratch) {
+        if (value < 0 && value != Long.MIN_VALUE) {
+            subtract = !subtract;
+            value = -value;
+        }
+        if (Enc.addImm(value) >= 0) {
+            if (subtract) sub(d, n, value);
+            else add(d, n, value);
+        } else if (value >= 0 && value < (1L << 24)) {
+            if (subtract) {
+                sub(d, n, value & 0xfff000L);
+                sub(d, d, value & 0xfff);
+            } else {
+                add(d, n, value & 0xfff000L);
+                add(d, d, value & 0xfff);
+            }
+        } else {
+            if (scratch == n) throw new EncodingException("addImm/subImm: the scratch register " + scratch
+                    + " is the source operand (at " + CallSite.find() + ")");
+            mov(scratch, value);
+            if (subtract) sub(d, n, scratch, Extend.UXTX, 0);
+            else add(d, n, scratch, Extend.UXTX, 0);
+        }
+        return this;
     }
 
     /** {@code cmp Xn, #value} for any value. */

@@ -132,6 +132,37 @@ class MacroAssemblerRunTest {
     }
 
     @Test
+    void addAndSubtractAnyImmediate() {
+        Random r = new Random(11);
+        long[] values = new long[400];
+        for (int i = 0; i < values.length; i++)
+            values[i] = switch (i % 4) {
+                case 0 -> r.nextInt(1 << 12);
+                case 1 -> r.nextInt(1 << 24);
+                case 2 -> -r.nextInt(1 << 24);
+                default -> r.nextLong();
+            };
+        try (Emulator emu = build(a -> a.leafFunction("addsub", () -> {
+            a.mov(x2, x1);
+            for (long v : values) {
+                a.addImm(x3, x2, v);
+                a.str(x3, postIndex(x0, 8));
+                a.subImm(x3, x2, v);
+                a.str(x3, postIndex(x0, 8));
+            }
+            a.ret();
+        }))) {
+            emu.map(BUF, values.length * 16L);
+            long base = 0x1234_5678_9abc_def0L;
+            emu.call("addsub", BUF, base);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(base + values[i], emu.readLong(BUF + 16L * i), "add " + values[i]);
+                assertEquals(base - values[i], emu.readLong(BUF + 16L * i + 8), "sub " + values[i]);
+            }
+        }
+    }
+
+    @Test
     void framesCallsAndNestedLoopsComputeTheRightResults() {
         // fib(n) recursive, with a frame; sum_{i<n} sum_{j<=i} (i*j) with nested loops, break and continue
         try (Emulator emu = build(a -> {
