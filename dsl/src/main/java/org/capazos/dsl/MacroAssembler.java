@@ -201,10 +201,10 @@ public class MacroAssembler extends Assembler {
         return this;
     }
 
-    /** {@code cmp Xn, #value} for any value. */
+    /** {@code cmp Xn, #value} for any value (through the scratch register when no cmp/cmn immediate fits). */
     public MacroAssembler cmpImm(XOrZr n, long value) {
-        if (Enc.addImm(value) >= 0) cmp((XOrSp) n, value);
-        else if (value < 0 && Enc.addImm(-value) >= 0) cmn((XOrSp) n, -value);
+        if (n instanceof XOrSp ns && Enc.addImm(value) >= 0) cmp(ns, value);
+        else if (n instanceof XOrSp ns && value < 0 && Enc.addImm(-value) >= 0) cmn(ns, -value);
         else {
             mov(SCRATCH, value);
             cmp(n, SCRATCH);
@@ -214,22 +214,22 @@ public class MacroAssembler extends Assembler {
 
     /** {@code and Xd, Xn, #value} for any value. */
     public MacroAssembler andImm(XOrZr d, XOrZr n, long value) {
-        if (Enc.bitmask64(value) >= 0) and((XOrSp) d, n, value);
-        else {
-            mov(SCRATCH, value);
-            and(d, n, SCRATCH);
-        }
+        if (d instanceof XOrSp ds && Enc.bitmask64(value) >= 0) and(ds, n, value);
+        else and(d, n, scratchHolding(value));
         return this;
     }
 
     /** {@code orr Xd, Xn, #value} for any value. */
     public MacroAssembler orrImm(XOrZr d, XOrZr n, long value) {
-        if (Enc.bitmask64(value) >= 0) orr((XOrSp) d, n, value);
-        else {
-            mov(SCRATCH, value);
-            orr(d, n, SCRATCH);
-        }
+        if (d instanceof XOrSp ds && Enc.bitmask64(value) >= 0) orr(ds, n, value);
+        else orr(d, n, scratchHolding(value));
         return this;
+    }
+
+    /** Moves {@code value} into the scratch register (for an operation whose immediate form cannot take it). */
+    private XReg scratchHolding(long value) {
+        mov(SCRATCH, value);
+        return SCRATCH;
     }
 
     // ---- addresses ------------------------------------------------------------------------------------------

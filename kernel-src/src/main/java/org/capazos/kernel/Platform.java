@@ -7,8 +7,6 @@ package org.capazos.kernel;
 public final class Platform {
     /** PL011 UART physical address on QEMU virt: the early console until /chosen/stdout-path is parsed. */
     public static final long UART_EARLY_PA = 0x0900_0000L;
-    /** PSCI SYSTEM_OFF function id (SMC32 calling convention), issued with hvc on QEMU virt. */
-    public static final long PSCI_SYSTEM_OFF = 0x8400_0008L;
 
     private Platform() { }
 }

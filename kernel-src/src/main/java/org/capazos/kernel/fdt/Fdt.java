@@ -64,6 +64,8 @@ public final class Fdt {
     public static final int MAX_TOTALSIZE = 2 * 1024 * 1024;
     /** The deepest nesting accepted (the root is depth 1). */
     public static final int MAX_DEPTH = 32;
+    /** #address-cells and #size-cells of a node that does not say (Devicetree Specification 2.3.5). */
+    public static final long DEFAULT_ADDRESS_CELLS = 2, DEFAULT_SIZE_CELLS = 1;
 
     /** Structure block tokens. */
     public static final int FDT_BEGIN_NODE = 1, FDT_END_NODE = 2, FDT_PROP = 3, FDT_NOP = 4, FDT_END = 9;
@@ -598,10 +600,10 @@ public final class Fdt {
             a.add(comp, x1, 1);                             // past the leading '/'
             a.mov(pinfo, x2);
             a.mov(matched, 0L);                             // depth of the deepest node on the path so far
-            a.mov(pac, 2L);                                 // cells of the matched node's parent
-            a.mov(psc, 1L);
-            a.mov(nac, 2L);                                 // cells the matched node declares for its children
-            a.mov(nsc, 1L);
+            a.mov(pac, DEFAULT_ADDRESS_CELLS);                                 // cells of the matched node's parent
+            a.mov(psc, DEFAULT_SIZE_CELLS);
+            a.mov(nac, DEFAULT_ADDRESS_CELLS);                                 // cells the matched node declares for its children
+            a.mov(nsc, DEFAULT_SIZE_CELLS);
             a.mov(isTarget, 0L);
             a.bind(loop);
             a.mov(x0, cursor);
@@ -666,8 +668,8 @@ public final class Fdt {
             a.ldr(matched, CURSOR.at(cursor, "depth"));
             a.mov(pac, nac);
             a.mov(psc, nsc);
-            a.mov(nac, 2L);
-            a.mov(nsc, 1L);
+            a.mov(nac, DEFAULT_ADDRESS_CELLS);
+            a.mov(nsc, DEFAULT_SIZE_CELLS);
             a.ldrb(w9, mem(x1));
             a.cmp(w9, '/');
             a.b(NE, found);
@@ -842,10 +844,10 @@ public final class Fdt {
             a.mov(node, (long) NODE_OTHER);
             a.mov(regValue, 0L);
             a.mov(regLen, 0L);
-            a.mov(ac, 2L);
-            a.mov(sc, 1L);
-            a.mov(rac, 2L);
-            a.mov(rsc, 1L);
+            a.mov(ac, DEFAULT_ADDRESS_CELLS);
+            a.mov(sc, DEFAULT_SIZE_CELLS);
+            a.mov(rac, DEFAULT_ADDRESS_CELLS);
+            a.mov(rsc, DEFAULT_SIZE_CELLS);
             a.bind(loop);
             a.mov(x0, cursor);
             a.call(nextToken);
@@ -943,8 +945,8 @@ public final class Fdt {
             a.bind(n1);
             unlessNode(cursor, "reserved-memory", n2);
             a.mov(node, (long) NODE_RESERVED);
-            a.mov(rac, 2L);
-            a.mov(rsc, 1L);
+            a.mov(rac, DEFAULT_ADDRESS_CELLS);
+            a.mov(rsc, DEFAULT_SIZE_CELLS);
             a.b(loop);
             a.bind(n2);
             unlessNode(cursor, "chosen", n3);

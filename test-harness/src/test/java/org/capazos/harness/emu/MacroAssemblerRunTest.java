@@ -163,6 +163,36 @@ class MacroAssemblerRunTest {
     }
 
     @Test
+    void logicalAndCompareWithAnyImmediate() {
+        Random r = new Random(13);
+        long[] values = new long[200];
+        for (int i = 0; i < values.length; i++) values[i] = i % 2 == 0 ? r.nextLong() : 0x00ff_00ff_00ff_00ffL << (i % 8);
+        long base = 0x0123_4567_89ab_cdefL;
+        try (Emulator emu = build(a -> a.leafFunction("logic", () -> {
+            for (long v : values) {
+                a.andImm(x3, x1, v);
+                a.str(x3, postIndex(x0, 8));
+                a.orrImm(x3, x1, v);
+                a.str(x3, postIndex(x0, 8));
+                a.cmpImm(x1, v);
+                a.cset(x3, Condition.HI);              // unsigned base > v
+                a.str(x3, postIndex(x0, 8));
+            }
+            a.andImm(xzr, x1, 0xffL);                  // xzr as destination: the result is discarded
+            a.ret();
+        }))) {
+            emu.map(BUF, values.length * 24L);
+            emu.call("logic", BUF, base);
+            for (int i = 0; i < values.length; i++) {
+                long v = values[i];
+                assertEquals(base & v, emu.readLong(BUF + 24L * i), "and " + Long.toHexString(v));
+                assertEquals(base | v, emu.readLong(BUF + 24L * i + 8), "orr " + Long.toHexString(v));
+                assertEquals(Long.compareUnsigned(base, v) > 0 ? 1 : 0, emu.readLong(BUF + 24L * i + 16), "cmp " + v);
+            }
+        }
+    }
+
+    @Test
     void framesCallsAndNestedLoopsComputeTheRightResults() {
         // fib(n) recursive, with a frame; sum_{i<n} sum_{j<=i} (i*j) with nested loops, break and continue
         try (Emulator emu = build(a -> {
